@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from portal import views
+
+handler403 = "portal.views.error_403"
+handler404 = "portal.views.error_404"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("teams/", views.team_list, name="team_list"),
+    path("teams/<int:team_id>/", views.team_detail, name="team_detail"),
+    path(
+        "teams/<int:team_id>/members/<int:membership_id>/",
+        views.membership_update,
+        name="membership_update",
+    ),
+    path("projects/", include("projects.urls")),
+    path("resources/", include("portal.resources_urls")),
+    path("admin/", admin.site.urls),
+]
