@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from localspeech import urls as localspeech_urls
 from portal import views
 
 handler403 = "portal.views.error_403"
@@ -26,4 +27,8 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("resources/", include("portal.resources_urls")),
     path("admin/", admin.site.urls),
+    # The bundled speech service, on the same server (it is reached only over HTTP).
+    path("speechtotext/v3.2/", include(localspeech_urls.api_patterns)),
+    path("speech/recognition/", include(localspeech_urls.recognition_patterns)),
+    path("localspeech/", include(localspeech_urls.content_patterns)),
 ]

@@ -200,3 +200,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
+
+# The bundled speech service (localspeech).
+LOCALSPEECH_DATA_DIR = Path(env_str("LOCALSPEECH_DATA_DIR", str(VAR_DIR / "localspeech")))
+LOCALSPEECH_REQUESTS_PER_WINDOW = env_int("LOCALSPEECH_REQUESTS_PER_WINDOW", 100)
+LOCALSPEECH_WINDOW_SECONDS = env_int("LOCALSPEECH_WINDOW_SECONDS", 10)
+# Moves the service's clock (expiry checks, new timestamps) by whole days, for lifecycle tests.
+LOCALSPEECH_CLOCK_OFFSET_DAYS = env_int("LOCALSPEECH_CLOCK_OFFSET_DAYS", 0)
+# contentUrl and web hook targets on private networks (127.0.0.1, 10.x, ...) are refused unless on.
+LOCALSPEECH_ALLOW_PRIVATE_URLS = env_bool("LOCALSPEECH_ALLOW_PRIVATE_URLS", False)
+LOCALSPEECH_BLOCK_MAX_BYTES = 8 * 1024 * 1024
+LOCALSPEECH_CONTENT_MAX_BYTES = env_int("LOCALSPEECH_CONTENT_MAX_BYTES", 2 * 1024**3)
+LOCALSPEECH_COPY_AUTHORIZATION_HOURS = 24

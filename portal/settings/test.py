@@ -32,3 +32,8 @@ DATABASES["default"].setdefault("TEST", {})
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = VAR_DIR / "static"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# Threads of the live server and the Celery worker write beside the tests: an in-memory SQLite
+# database would answer "database table is locked"; a file in WAL mode waits instead.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"]["NAME"] = str(VAR_DIR / "test.sqlite3")  # noqa: F405

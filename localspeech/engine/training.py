@@ -1,0 +1,135 @@
+"""Training a custom model: a language model from the training text and pronunciations for
+every new word, written as the model's artifacts."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+os.environ.setdefault("TQDM_DISABLE", "1")  # kaldingram reports progress with tqdm
+
+from kaldingram import train as kn_train  # noqa: E402
+
+from localspeech.engine.lexicon import (  # noqa: E402
+    BASE_DICT,
+    base_dictionary,
+    pronounce,
+    spoken_form_phones,
+)
+from speechformats.text import normalize_for_scoring  # noqa: E402
+
+LM_FILE = "language-model.arpa"
+DICT_FILE = "dictionary.dict"
+NEW_WORDS_FILE = "new-words.dict"
+DISPLAY_FILE = "display-forms.json"
+REPORT_FILE = "training-report.json"
+
+
+class TrainingError(ValueError):
+    """Training cannot produce a model; the message says why and what to do."""
+
+
+@dataclass
+class TrainingData:
+    sentences: list[str] = field(default_factory=list)
+    pronunciations: list[tuple[str, str]] = field(default_factory=list)  # (display, spoken)
+    rewrites: list[str] = field(default_factory=list)  # OutputFormatting "old<TAB>new" lines
+
+
+def _token(display: str) -> str:
+    return re.sub(r"[^a-z0-9']+", "", display.lower())
+
+
+def train(data: TrainingData, out_dir: Path, order: int = 3) -> dict:
+    """Writes the LM, the pronunciation dictionary and the display forms; returns the report."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    display_forms: dict[str, str] = {}
+    spoken_to_token: dict[str, str] = {}
+    for display, spoken in data.pronunciations:
+        token = _token(display)
+        if token:
+            display_forms[token] = display
+            spoken_to_token[spoken.lower()] = token
+
+    lines: list[str] = []
+    for sentence in data.sentences:
+        normalized = normalize_for_scoring(sentence)
+        for display, token in ((d, _token(d)) for d in display_forms.values()):
+            normalized = re.sub(rf"\b{re.escape(display.lower())}\b", token, normalized)
+        if normalized:
+            lines.append(normalized)
+    if not lines:
+        raise TrainingError("The training data has no usable text: add a Language dataset.")
+
+    vocabulary = sorted({word for line in lines for word in line.split()})
+    known = base_dictionary()
+    new_words = [w for w in vocabulary if w not in known and w not in display_forms]
+    extra = pronounce(new_words)
+    entries: dict[str, list[str]] = dict(extra)
+    for spoken, token in spoken_to_token.items():
+        phones = spoken_form_phones(spoken, extra)
+        if phones:
+            entries.setdefault(token, []).insert(0, phones)
+    unpronounceable = [w for w in vocabulary if w not in known and w not in entries]
+    lines = [" ".join(w for w in line.split() if w not in unpronounceable) for line in lines]
+    lines = [line for line in lines if line]
+
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as corpus:
+        corpus.write("\n".join(lines) + "\n")
+    effective_order = min(order, max(1, max(len(line.split()) for line in lines)))
+    try:
+        kn_train.main(
+            [
+                "--text",
+                corpus.name,
+                "--lm",
+                str(out_dir / LM_FILE),
+                "--ngram-order",
+                str(max(effective_order, 2)),
+            ]
+        )
+    except (ZeroDivisionError, ValueError) as exc:
+        raise TrainingError(
+            f"The training text is too small to build a language model ({exc})."
+        ) from exc
+    finally:
+        Path(corpus.name).unlink(missing_ok=True)
+
+    _write_dictionaries(out_dir, {w for line in lines for w in line.split()}, entries)
+    (out_dir / DISPLAY_FILE).write_text(json.dumps(display_forms, indent=1))
+    report = {
+        "sentences": len(lines),
+        "vocabulary": len(vocabulary),
+        "newWords": len(entries),
+        "unpronounceable": unpronounceable[:100],
+        "order": max(effective_order, 2),
+    }
+    (out_dir / REPORT_FILE).write_text(json.dumps(report, indent=1))
+    return report
+
+
+def _write_dictionaries(out_dir: Path, vocabulary: set[str], entries: dict[str, list[str]]) -> None:
+    """The new words alone (a model file to read), and the decoder's dictionary: every word of
+    the language model with all its pronunciations. Words the language model cannot produce are
+    left out: PocketSphinx spends seconds mapping a large dictionary onto a small model."""
+    base_lines = [
+        line
+        for line in BASE_DICT.read_text(encoding="utf-8").splitlines()
+        if re.sub(r"\(\d+\)$", "", line.partition(" ")[0]) in vocabulary
+    ]
+    variants_in_base: dict[str, int] = {}
+    for line in base_lines:
+        word = re.sub(r"\(\d+\)$", "", line.partition(" ")[0])
+        variants_in_base[word] = variants_in_base.get(word, 0) + 1
+    new_lines: list[str] = []
+    for word, variants in sorted(entries.items()):
+        start = variants_in_base.get(word, 0)
+        for index, phones in enumerate(variants, start=start):
+            suffix = f"({index + 1})" if index else ""
+            new_lines.append(f"{word}{suffix} {phones}")
+    (out_dir / NEW_WORDS_FILE).write_text("\n".join(new_lines) + "\n", encoding="utf-8")
+    (out_dir / DICT_FILE).write_text("\n".join(base_lines + new_lines) + "\n", encoding="utf-8")
