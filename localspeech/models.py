@@ -113,6 +113,9 @@ class Block(models.Model):
             models.UniqueConstraint(fields=["dataset", "block_id"], name="one_block_per_id")
         ]
 
+    def __str__(self) -> str:
+        return f"block {self.block_id} of {self.dataset_id}"
+
 
 class EndpointLog(models.Model):
     """A logged recognition: the audio and the JSON result, named as the API names them."""
@@ -128,6 +131,9 @@ class EndpointLog(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return self.stem
+
     @property
     def stem(self) -> str:
         return f"{self.created_at:%Y-%m-%d_%H%M%S}_{self.id}"
@@ -139,6 +145,9 @@ class CopyAuthorization(models.Model):
     source_resource_id = models.CharField(max_length=500)
     expires_at = models.DateTimeField()
     target_model = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.SET_NULL)
+
+    def __str__(self) -> str:
+        return f"copy authorization {self.id} for {self.target}"
 
 
 class CopyOperation(models.Model):
@@ -157,3 +166,6 @@ class CopyOperation(models.Model):
     error = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_action_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"copy {self.id} ({self.status})"

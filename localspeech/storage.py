@@ -75,17 +75,16 @@ def remove_entity_files(resource_id, entity_id) -> None:
 
 
 def sign_path(path: Path, seconds: int = DEFAULT_SAS_SECONDS) -> str:
+    """A URL-safe token naming the file and how long it may be downloaded."""
     relative = path.resolve().relative_to(settings.LOCALSPEECH_DATA_DIR.resolve())
-    return signing.TimestampSigner(salt=SIGNING_SALT).sign(f"{seconds}:{relative}")
+    return signing.dumps({"p": str(relative), "s": int(seconds)}, salt=SIGNING_SALT, compress=True)
 
 
 def unsign_path(token: str) -> Path:
     """The file a content token names; raises signing.BadSignature when forged or expired."""
-    signer = signing.TimestampSigner(salt=SIGNING_SALT)
-    seconds, _, _ = signer.unsign(token).partition(":")
-    value = signer.unsign(token, max_age=int(seconds))
-    relative = value.partition(":")[2]
-    path = (settings.LOCALSPEECH_DATA_DIR / relative).resolve()
+    claims = signing.loads(token, salt=SIGNING_SALT)
+    signing.loads(token, salt=SIGNING_SALT, max_age=int(claims["s"]))
+    path = (settings.LOCALSPEECH_DATA_DIR / claims["p"]).resolve()
     if settings.LOCALSPEECH_DATA_DIR.resolve() not in path.parents:
         raise signing.BadSignature("path outside the data folder")
     return path

@@ -526,5 +526,6 @@ def validate_acoustic(path: Path, locale: str = "en-US", limits: Limits = DEFAUL
             "in training only their text is used."
         )
     if not report.accepted and report.fatal is None:
-        report.fail(f"{path.name}: no audio file has a usable transcript.")
+        first = f" First problem: {report.rejected[0]}." if report.rejected else ""
+        report.fail(f"{path.name}: no audio file has a usable transcript.{first}")
     return report

@@ -127,7 +127,8 @@ def missing_id_handler(kind: str) -> Callable:
         raise ApiError(
             400,
             "InvalidRequest",
-            f"{request.method} needs the id in the URL: .../{kind}/{{id}}, not .../{kind}.{problem}",
+            f"{request.method} needs the id in the URL: .../{kind}/{{id}}, not "
+            f".../{kind}.{problem}",
             "InvalidParameterValue",
             "id",
         )

@@ -55,7 +55,8 @@ def recognize(request: HttpRequest, resource, mode: str) -> JsonResponse:
             raise ApiError(
                 400,
                 "InvalidArgument",
-                f"No endpoint {request.GET['cid']} on this resource: cid must be an endpoint id, not a model id.",
+                f"No endpoint {request.GET['cid']} on this resource: cid must be an endpoint id, "
+                "not a model id.",
                 "InvalidParameterValue",
                 "cid",
             )
@@ -63,7 +64,8 @@ def recognize(request: HttpRequest, resource, mode: str) -> JsonResponse:
             raise ApiError(
                 409,
                 "Conflict",
-                f"Endpoint {endpoint.id} is {endpoint.status}; it serves requests once it has succeeded.",
+                f"Endpoint {endpoint.id} is {endpoint.status}; it serves requests once it has "
+                "succeeded.",
                 "ModelDeploymentNotCompleteState",
                 "cid",
             )
@@ -77,7 +79,8 @@ def recognize(request: HttpRequest, resource, mode: str) -> JsonResponse:
     audio = request.body if int(request.headers.get("Content-Length") or 0) <= MAX_BYTES else b""
     if not audio:
         raise bad_request(
-            "Send the audio (WAV, 16-bit PCM, mono, 8 or 16 kHz) as the request body, at most 60 s.",
+            "Send the audio (WAV, 16-bit PCM, mono, 8 or 16 kHz) as the request body, at most 60 "
+            "s.",
             "EmptyRequest",
             "body",
         )
@@ -88,7 +91,8 @@ def recognize(request: HttpRequest, resource, mode: str) -> JsonResponse:
     seconds = duration_seconds(samples)
     if seconds > MAX_SECONDS:
         raise bad_request(
-            f"The audio is {seconds:.0f} s; short-audio recognition takes at most {MAX_SECONDS} s. Use batch transcription for longer audio.",
+            f"The audio is {seconds:.0f} s; short-audio recognition takes at most {MAX_SECONDS} "
+            "s. Use batch transcription for longer audio.",
             "InvalidPayload",
             "body",
         )
@@ -118,18 +122,19 @@ def recognize(request: HttpRequest, resource, mode: str) -> JsonResponse:
                 "ITN": itn,
                 "MaskedITN": itn,
                 "Display": display,
-            }
-        ] + [
-            {
-                "Confidence": 0.0,
-                "Lexical": alt,
-                "ITN": display_form(alt, language).rstrip(".").lower(),
-                "MaskedITN": display_form(alt, language).rstrip(".").lower(),
-                "Display": display_form(alt, language),
-            }
-            for alt in recognition.alternatives
-            if alt != recognition.lexical
-        ][:4]
+            },
+            *[
+                {
+                    "Confidence": 0.0,
+                    "Lexical": alt,
+                    "ITN": display_form(alt, language).rstrip(".").lower(),
+                    "MaskedITN": display_form(alt, language).rstrip(".").lower(),
+                    "Display": display_form(alt, language),
+                }
+                for alt in recognition.alternatives
+                if alt != recognition.lexical
+            ][:4],
+        ]
     # Endpoints log when content logging is on; base-model requests when they ask to
     # (storeAudio=true, as the Speech SDK's audio logging sends it).
     wants_base_log = endpoint is None and request.GET.get("storeAudio", "").lower() == "true"

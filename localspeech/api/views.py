@@ -80,7 +80,8 @@ def _open_for_blocks(resource, id):
         raise ApiError(
             409,
             "Conflict",
-            "The blocks of this dataset were already committed; a dataset is immutable, create a new one.",
+            "The blocks of this dataset were already committed; a dataset is immutable, create a "
+            "new one.",
             "InUseViolation",
         )
     return dataset
@@ -267,7 +268,9 @@ def model_manifest(request: HttpRequest, resource, id) -> JsonResponse:
                 {"name": f"{model.id}/{p.name}", "contentUrl": content_url(request, p, None)}
                 for p in files
             ],
-            "properties": decoder_spec(jobs.model_dir(model), model.props.get("customModelWeightPercent")),
+            "properties": decoder_spec(
+                jobs.model_dir(model), model.props.get("customModelWeightPercent")
+            ),
         }
     )
 

@@ -4,8 +4,8 @@ a decoder is not thread-safe, so each has its own lock."""
 from __future__ import annotations
 
 import functools
-import math
 import json
+import math
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +118,6 @@ def decoder_spec(model_dir: Path | None, weight_percent: int | None = None) -> d
         "IN_HCLGSpecBase": f"ngram_lm_base({base_lm})",
         "IN_HCLGSpec": custom,
         "IN_BeamSize": int(config["maxhmmpf"]),
-        "IN_BeamThreshold": int(round(-math.log10(config["beam"]))),
+        "IN_BeamThreshold": round(-math.log10(config["beam"])),
         "IN_NBestBeamSize": 5,
     }

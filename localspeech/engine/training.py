@@ -12,15 +12,15 @@ from pathlib import Path
 
 os.environ.setdefault("TQDM_DISABLE", "1")  # kaldingram reports progress with tqdm
 
-from kaldingram import train as kn_train  # noqa: E402
+from kaldingram import train as kn_train
 
-from localspeech.engine.lexicon import (  # noqa: E402
+from localspeech.engine.lexicon import (
     BASE_DICT,
     base_dictionary,
     pronounce,
     spoken_form_phones,
 )
-from speechformats.text import normalize_for_scoring  # noqa: E402
+from speechformats.text import normalize_for_scoring
 
 LM_FILE = "language-model.arpa"
 DICT_FILE = "dictionary.dict"

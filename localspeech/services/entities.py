@@ -21,19 +21,53 @@ from speechformats.datasets import KINDS as DATASET_KINDS
 
 MAX_TEXT_BYTES = 500 * 1024
 DEFAULT_MODEL_WEIGHT = 30  # percent, as the service reports for models created without one
-TOKEN_ERROR_CAUSES = ("punctuation", "capitalization", "inverseTextNormalization", "lexical", "others")
-EVALUATION_COUNTS = (
-    "wordErrorRate sentenceErrorRate tokenErrorRate sentenceCount wordCount correctWordCount "
-    "wordSubstitutionCount wordDeletionCount wordInsertionCount tokenCount correctTokenCount "
-    "tokenSubstitutionCount tokenDeletionCount tokenInsertionCount"
-).split()
-WEBHOOK_EVENTS = (
-    "datasetCreation datasetProcessing datasetCompletion datasetDeletion modelCreation "
-    "modelProcessing modelCompletion modelDeletion evaluationCreation evaluationProcessing "
-    "evaluationCompletion evaluationDeletion transcriptionCreation transcriptionProcessing "
-    "transcriptionCompletion transcriptionDeletion endpointCreation endpointProcessing "
-    "endpointCompletion endpointDeletion ping challenge"
-).split()
+TOKEN_ERROR_CAUSES = (
+    "punctuation",
+    "capitalization",
+    "inverseTextNormalization",
+    "lexical",
+    "others",
+)
+EVALUATION_COUNTS = [
+    "wordErrorRate",
+    "sentenceErrorRate",
+    "tokenErrorRate",
+    "sentenceCount",
+    "wordCount",
+    "correctWordCount",
+    "wordSubstitutionCount",
+    "wordDeletionCount",
+    "wordInsertionCount",
+    "tokenCount",
+    "correctTokenCount",
+    "tokenSubstitutionCount",
+    "tokenDeletionCount",
+    "tokenInsertionCount",
+]
+WEBHOOK_EVENTS = [
+    "datasetCreation",
+    "datasetProcessing",
+    "datasetCompletion",
+    "datasetDeletion",
+    "modelCreation",
+    "modelProcessing",
+    "modelCompletion",
+    "modelDeletion",
+    "evaluationCreation",
+    "evaluationProcessing",
+    "evaluationCompletion",
+    "evaluationDeletion",
+    "transcriptionCreation",
+    "transcriptionProcessing",
+    "transcriptionCompletion",
+    "transcriptionDeletion",
+    "endpointCreation",
+    "endpointProcessing",
+    "endpointCompletion",
+    "endpointDeletion",
+    "ping",
+    "challenge",
+]
 
 
 # Lookups --------------------------------------------------------------------------------------
@@ -124,7 +158,7 @@ def _custom_properties(data: dict) -> dict | None:
 def _reference_id(value, field: str, kind: str) -> tuple[str, bool]:
     from localspeech.api.base import parse_reference
 
-    ref_kind, ref_id, is_base = parse_reference(value, field, (kind,))
+    _ref_kind, ref_id, is_base = parse_reference(value, field, (kind,))
     return ref_id, is_base
 
 
@@ -145,7 +179,8 @@ def _project(resource, data: dict, locale: str | None) -> Entity | None:
         raise ApiError(
             400,
             "InvalidArgument",
-            f"The project's locale is {project.locale}, not {locale}: an entity must have its project's locale.",
+            f"The project's locale is {project.locale}, not {locale}: an entity must have its "
+            "project's locale.",
             "InvalidLocale",
             "locale",
         )
@@ -195,8 +230,14 @@ def _enqueue(task_name: str, entity_id) -> None:
 
 
 def notify(entity: Entity, event: str) -> None:
+    """Queues the event for the resource's web hooks, if any of them wants it."""
     from localspeech import tasks
 
+    hooks = Entity.objects.filter(
+        resource_id=entity.resource_id, kind=Kind.WEBHOOK, status=Status.SUCCEEDED
+    )
+    if not any(hook.doc.get("events", {}).get(event) for hook in hooks):
+        return
     entity_id, resource_id = str(entity.id), str(entity.resource_id)
     transaction.on_commit(lambda: tasks.webhook_event.delay(resource_id, entity_id, event))
 
@@ -318,7 +359,8 @@ def dataset_delete(dataset: Entity) -> None:
     )
     if busy:
         raise conflict(
-            f"Dataset {dataset.id} is in use by {busy[0].kind[:-1]} {busy[0].id}, which is still running."
+            f"Dataset {dataset.id} is in use by {busy[0].kind[:-1]} {busy[0].id}, which is still "
+            "running."
         )
     notify(dataset, "datasetDeletion")
     remove_entity_files(dataset.resource_id, dataset.id)
@@ -397,7 +439,8 @@ def model_create(resource, data: dict, origin: str) -> Entity:
             raise ApiError(
                 400,
                 "InvalidArgument",
-                f"Dataset {dataset.display_name!r} is {dataset.status}; only succeeded datasets can be used for training.",
+                f"Dataset {dataset.display_name!r} is {dataset.status}; only succeeded datasets "
+                "can be used for training.",
                 "FailedDataset",
                 f"datasets[{index}]",
             )
@@ -414,7 +457,8 @@ def model_create(resource, data: dict, origin: str) -> Entity:
                 400,
                 "InvalidArgument",
                 f"Base model {base.display_name} cannot adapt with {dataset.dataset_kind} data "
-                f"(dataset {dataset.display_name!r}); it adapts with {', '.join(base.adapts_with)}.",
+                f"(dataset {dataset.display_name!r}); it adapts with "
+                f"{', '.join(base.adapts_with)}.",
                 "InvalidAdaptationMapping",
                 f"datasets[{index}]",
             )
@@ -424,7 +468,8 @@ def model_create(resource, data: dict, origin: str) -> Entity:
         raise ApiError(
             400,
             "InvalidArgument",
-            "A LanguageMarkdown dataset cannot be combined with a separate Pronunciation dataset; put the pronunciations in its @ speech:phoneticlexicon section.",
+            "A LanguageMarkdown dataset cannot be combined with a separate Pronunciation "
+            "dataset; put the pronunciations in its @ speech:phoneticlexicon section.",
             "InvalidAdaptationMapping",
             "datasets",
         )
@@ -459,7 +504,8 @@ def model_update(model: Entity, data: dict) -> Entity:
 def model_delete(model: Entity) -> None:
     if model.status not in TERMINAL:
         raise conflict(
-            f"Model {model.id} is still training ({model.status}); training cannot be cancelled, delete it when it has finished.",
+            f"Model {model.id} is still training ({model.status}); training cannot be cancelled, "
+            "delete it when it has finished.",
             "DeleteNotAllowed",
         )
     serving = Entity.objects.filter(
@@ -467,7 +513,8 @@ def model_delete(model: Entity) -> None:
     ).first()
     if serving:
         raise conflict(
-            f"Model {model.id} is deployed to endpoint {serving.display_name!r} ({serving.id}); delete the endpoint or change its model first."
+            f"Model {model.id} is deployed to endpoint {serving.display_name!r} ({serving.id}); "
+            "delete the endpoint or change its model first."
         )
     notify(model, "modelDeletion")
     remove_entity_files(model.resource_id, model.id)
@@ -500,7 +547,8 @@ def resolve_model(resource, value, field: str, locale: str) -> dict:
             raise ApiError(
                 400,
                 "InvalidArgument",
-                f"Base model {base.display_name} expired for transcription on {clock.iso(base.transcription_until)}.",
+                f"Base model {base.display_name} expired for transcription on "
+                f"{clock.iso(base.transcription_until)}.",
                 "ModelDeprecated",
                 field,
             )
@@ -567,7 +615,8 @@ def evaluation_create(resource, data: dict, origin: str) -> Entity:
         raise ApiError(
             400,
             "InvalidArgument",
-            f"A test needs an Acoustic (audio + transcript) or AudioFiles dataset, not {dataset.dataset_kind}.",
+            "A test needs an Acoustic (audio + transcript) or AudioFiles dataset, not "
+            f"{dataset.dataset_kind}.",
             "InvalidDataset",
             "dataset",
         )
@@ -575,7 +624,8 @@ def evaluation_create(resource, data: dict, origin: str) -> Entity:
         raise ApiError(
             400,
             "InvalidArgument",
-            f"Dataset {dataset.display_name!r} is {dataset.status}; only succeeded datasets can be tested.",
+            f"Dataset {dataset.display_name!r} is {dataset.status}; only succeeded datasets can "
+            "be tested.",
             "FailedDataset",
             "dataset",
         )
@@ -667,7 +717,8 @@ def endpoint_update(endpoint: Entity, data: dict) -> Entity:
     if properties is not None:
         if not isinstance(properties, dict) or set(properties) - {"contentLoggingEnabled"}:
             raise bad_request(
-                "'properties' may only hold 'contentLoggingEnabled' on update (use 'loggingEnabled' only when creating).",
+                "'properties' may only hold 'contentLoggingEnabled' on update (use "
+                "'loggingEnabled' only when creating).",
                 target="properties",
             )
         flag = properties.get("contentLoggingEnabled")
@@ -720,7 +771,8 @@ def transcription_create(resource, data: dict, origin: str) -> Entity:
         raise ApiError(
             400,
             "InvalidArgument",
-            "'contentContainerUrl' needs Azure Blob Storage; this service reads 'contentUrls' or a 'dataset'.",
+            "'contentContainerUrl' needs Azure Blob Storage; this service reads 'contentUrls' or "
+            "a 'dataset'.",
             "InvalidRecordingsUri",
             "contentContainerUrl",
         )
@@ -762,7 +814,8 @@ def transcription_create(resource, data: dict, origin: str) -> Entity:
             raise ApiError(
                 400,
                 "InvalidArgument",
-                f"Dataset {dataset_id} is not a succeeded Acoustic or AudioFiles dataset of this resource.",
+                f"Dataset {dataset_id} is not a succeeded Acoustic or AudioFiles dataset of this "
+                "resource.",
                 "InvalidDataset",
                 "dataset",
             )
@@ -933,7 +986,8 @@ def copy_start(source, model: Entity, data: dict) -> CopyOperation:
         raise ApiError(
             400,
             "InvalidArgument",
-            "The copy authorization is not known to the target resource; ask the target for a new one with models:authorizecopy.",
+            "The copy authorization is not known to the target resource; ask the target for a "
+            "new one with models:authorizecopy.",
             "InvalidParameterValue",
             "id",
         )
@@ -941,7 +995,8 @@ def copy_start(source, model: Entity, data: dict) -> CopyOperation:
         raise ApiError(
             403,
             "Forbidden",
-            f"This authorization is for source {auth.source_resource_id}, not this resource ({source.resource_id}).",
+            f"This authorization is for source {auth.source_resource_id}, not this resource "
+            f"({source.resource_id}).",
             "InvalidSourceAzureResourceId",
             "sourceResourceId",
         )
@@ -949,7 +1004,8 @@ def copy_start(source, model: Entity, data: dict) -> CopyOperation:
         raise ApiError(
             400,
             "InvalidArgument",
-            f"The copy authorization expired at {clock.iso(auth.expires_at)}; ask the target for a new one.",
+            f"The copy authorization expired at {clock.iso(auth.expires_at)}; ask the target for "
+            "a new one.",
             "ModelCopyAuthorizationExpired",
             "expirationDateTime",
         )
@@ -965,7 +1021,8 @@ def copy_start(source, model: Entity, data: dict) -> CopyOperation:
         if existing:
             if existing.source_model_id != model.id:
                 raise conflict(
-                    "This copy authorization was already used for another model; ask the target for a new one."
+                    "This copy authorization was already used for another model; ask the target "
+                    "for a new one."
                 )
             return existing
         operation = CopyOperation.objects.create(

@@ -148,7 +148,8 @@ def dataset_import(dataset_id: str) -> None:
             or "No line or file of the data is usable; see the report file for each reason."
         )
         if not report.fatal and report.rejected:
-            reason = f"Nothing usable: {report.rejected[0]} (and {len(report.rejected) - 1} more in the report)."
+            more = len(report.rejected) - 1
+            reason = f"Nothing usable: {report.rejected[0]} (and {more} more in the report)."
         return _fail(dataset, "InvalidDocument" if report.fatal else "DataImportFailed", reason)
     add_file(dataset.resource_id, dataset.id, file_kind, name, content)
     (entity_dir(dataset.resource_id, dataset.id) / "accepted.json").write_text(
@@ -247,7 +248,9 @@ def model_train(model_id: str) -> None:
         json.dumps(report, indent=1).encode(),
     )
     add_file(model.resource_id, model.id, "LanguageData", LM_FILE, target / LM_FILE)
-    add_file(model.resource_id, model.id, "PronunciationData", NEW_WORDS_FILE, target / NEW_WORDS_FILE)
+    add_file(
+        model.resource_id, model.id, "PronunciationData", NEW_WORDS_FILE, target / NEW_WORDS_FILE
+    )
     rewrites = [line.split("\t") for line in data.rewrites]
     (target / "rewrites.json").write_text(json.dumps(rewrites))
     model.props["_training"] = report
@@ -616,7 +619,7 @@ def copy_target_model(operation: CopyOperation) -> Entity:
     """The target model of a copy, made once (a retry finds the one already made)."""
     with transaction.atomic():
         operation = (
-            CopyOperation.objects.select_for_update()
+            CopyOperation.objects.select_for_update(of=("self",))
             .select_related("authorization__target", "source_model")
             .get(id=operation.id)
         )

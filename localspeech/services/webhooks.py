@@ -7,6 +7,7 @@ Posts carry `X-MicrosoftSpeechServices-Event` and, when the hook has a secret,
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -98,10 +99,8 @@ def deliver(resource_id: str, entity_id: str | None, event: str, payload: dict |
 
 def ping(hook: Entity) -> None:
     payload = {"self": None, "event": "ping", "timestamp": clock.iso(clock.now())}
-    try:
+    with contextlib.suppress(httpx.HTTPError, UrlRefused):
         _post(hook, "ping", payload)
-    except (httpx.HTTPError, UrlRefused):
-        pass
 
 
 def test(hook: Entity) -> int:

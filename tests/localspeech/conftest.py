@@ -54,7 +54,9 @@ class Speech:
         assert response.status_code == 201, response.text
         return response.json()
 
-    def upload(self, kind: str, name: str, data: bytes, project: dict | None = None, block: int = 1 << 20) -> dict:
+    def upload(
+        self, kind: str, name: str, data: bytes, project: dict | None = None, block: int = 1 << 20
+    ) -> dict:
         body = {"kind": kind, "displayName": name, "locale": "en-US"}
         if project:
             body["project"] = {"self": project["self"]}
@@ -64,10 +66,16 @@ class Speech:
         ids = []
         for index in range(0, max(len(data), 1), block):
             block_id = base64.b64encode(f"{index:012d}".encode()).decode()
-            response = self.client.put(dataset["links"]["uploadBlocks"], params={"blockid": block_id}, content=data[index : index + block])
+            response = self.client.put(
+                dataset["links"]["uploadBlocks"],
+                params={"blockid": block_id},
+                content=data[index : index + block],
+            )
             assert response.status_code == 201, response.text
             ids.append(block_id)
-        response = self.client.post(dataset["links"]["commitBlocks"], json=[{"kind": "Latest", "id": i} for i in ids])
+        response = self.client.post(
+            dataset["links"]["commitBlocks"], json=[{"kind": "Latest", "id": i} for i in ids]
+        )
         assert response.status_code == 200, response.text
         return self.wait(dataset["self"])
 
@@ -87,12 +95,18 @@ def speech(live_server, transactional_db, celery_worker) -> Speech:
     return make_speech(live_server)
 
 
-def clinic_acoustic_zip(names: list[str] | None = None, extra: dict[str, bytes] | None = None, transcript: str | None = None) -> bytes:
+def clinic_acoustic_zip(
+    names: list[str] | None = None,
+    extra: dict[str, bytes] | None = None,
+    transcript: str | None = None,
+) -> bytes:
     lines = (FIXTURES / "test-sentences.txt").read_text().splitlines()
     wanted = [line for line in lines if line and (names is None or line.split("\t")[0] in names)]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("trans.txt", transcript if transcript is not None else "\n".join(wanted) + "\n")
+        archive.writestr(
+            "trans.txt", transcript if transcript is not None else "\n".join(wanted) + "\n"
+        )
         for line in wanted:
             name = line.split("\t")[0]
             archive.write(FIXTURES / "audio" / name, name)
@@ -142,12 +156,14 @@ def receiver():
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             event = self.headers.get("X-MicrosoftSpeechServices-Event", "")
-            state.events.append({
-                "event": event,
-                "body": json.loads(body or b"{}"),
-                "raw": body,
-                "signature": self.headers.get("X-MicrosoftSpeechServices-Signature"),
-            })
+            state.events.append(
+                {
+                    "event": event,
+                    "body": json.loads(body or b"{}"),
+                    "raw": body,
+                    "signature": self.headers.get("X-MicrosoftSpeechServices-Signature"),
+                }
+            )
             token = parse_qs(urlsplit(self.path).query).get("validationToken", [""])[0]
             self.send_response(200)
             self.end_headers()
