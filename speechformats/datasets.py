@@ -75,6 +75,18 @@ def _decode_text(
     return text.splitlines()
 
 
+def _read_text(
+    path: Path, kind: str, max_bytes: int, locale: str
+) -> tuple[ValidationReport, list[str] | None]:
+    """A text dataset's report and lines; lines is None when the whole file is refused."""
+    report = ValidationReport(kind)
+    size = path.stat().st_size
+    if size > max_bytes:
+        report.fail(f"{path.name}: {size / MB:.1f} MB is over the {max_bytes / MB:g} MB limit.")
+        return report, None
+    return report, _decode_text(path.read_bytes(), path.name, locale, report)
+
+
 def _too_many_repeats(words: list[str], limit: int) -> str | None:
     """A word or phrase (up to 4 words) repeated back to back more than `limit` times."""
     for size in range(1, 5):
@@ -98,16 +110,11 @@ def _high_character(line: str) -> tuple[int, str] | None:
 
 
 def validate_language(path: Path, locale: str = "en-US", limits: Limits = DEFAULT_LIMITS):
-    report = ValidationReport("Language")
     name = path.name
-    size = path.stat().st_size
     if zipfile.is_zipfile(path):
+        report = ValidationReport("Language")
         return report.fail(f"{name}: a Language dataset is plain text and cannot be zipped.")
-    if size > limits.language_bytes:
-        return report.fail(
-            f"{name}: {size / MB:.1f} MB is over the {limits.language_bytes // MB} MB limit."
-        )
-    lines = _decode_text(path.read_bytes(), name, locale, report)
+    report, lines = _read_text(path, "Language", limits.language_bytes, locale)
     if lines is None:
         return report
     words = 0
@@ -143,14 +150,8 @@ def validate_language(path: Path, locale: str = "en-US", limits: Limits = DEFAUL
 
 
 def validate_pronunciation(path: Path, locale: str = "en-US", limits: Limits = DEFAULT_LIMITS):
-    report = ValidationReport("Pronunciation")
     name = path.name
-    size = path.stat().st_size
-    if size > limits.pronunciation_bytes:
-        return report.fail(
-            f"{name}: {size / MB:.2f} MB is over the {limits.pronunciation_bytes // MB} MB limit."
-        )
-    lines = _decode_text(path.read_bytes(), name, locale, report)
+    report, lines = _read_text(path, "Pronunciation", limits.pronunciation_bytes, locale)
     if lines is None:
         return report
     for number, raw in enumerate(lines, start=1):
@@ -184,12 +185,8 @@ def validate_pronunciation(path: Path, locale: str = "en-US", limits: Limits = D
 
 
 def validate_language_markdown(path: Path, locale: str = "en-US", limits: Limits = DEFAULT_LIMITS):
-    report = ValidationReport("LanguageMarkdown")
     name = path.name
-    size = path.stat().st_size
-    if size > limits.markdown_bytes:
-        return report.fail(f"{name}: over the {limits.markdown_bytes // MB} MB limit.")
-    lines = _decode_text(path.read_bytes(), name, locale, report)
+    report, lines = _read_text(path, "LanguageMarkdown", limits.markdown_bytes, locale)
     if lines is None:
         return report
     lists: dict[str, list[str]] = {}
@@ -282,12 +279,8 @@ def validate_language_markdown(path: Path, locale: str = "en-US", limits: Limits
 
 
 def validate_output_formatting(path: Path, locale: str = "en-US", limits: Limits = DEFAULT_LIMITS):
-    report = ValidationReport("OutputFormatting")
     name = path.name
-    size = path.stat().st_size
-    if size > limits.output_formatting_bytes:
-        return report.fail(f"{name}: over the {limits.output_formatting_bytes // MB} MB limit.")
-    lines = _decode_text(path.read_bytes(), name, locale, report)
+    report, lines = _read_text(path, "OutputFormatting", limits.output_formatting_bytes, locale)
     if lines is None:
         return report
     caps = {

@@ -35,7 +35,7 @@ from localspeech.errors import ApiError, bad_request, invalid_body, not_found
 from localspeech.models import Block, CopyOperation, EndpointLog, Kind, Status
 from localspeech.services import entities as svc
 from localspeech.services import jobs
-from localspeech.services.logs import log_paths
+from localspeech.services.logs import log_delete, log_paths
 from localspeech.storage import work_dir
 
 SUPPORTED_DATASET_KINDS = [
@@ -353,16 +353,18 @@ def _log_by_name(logs, log_id: str) -> EndpointLog:
     raise not_found(f"Log {log_id}")
 
 
-def endpoint_logs(request: HttpRequest, resource, id) -> HttpResponse:
-    endpoint = svc.get_entity(resource, Kind.ENDPOINT, id)
-    logs = _logs_query(resource, endpoint)
+def _logs(request: HttpRequest, logs, base_path: str) -> HttpResponse:
+    """GET lists the logged files; DELETE removes them all (202, as the API answers)."""
     if request.method == "DELETE":
-        from localspeech.services.logs import log_delete
-
         for log in logs:
             log_delete(log)
         return HttpResponse(status=202)
-    return _render_logs(request, logs, f"endpoints/{id}/files/logs")
+    return _render_logs(request, logs, base_path)
+
+
+def endpoint_logs(request: HttpRequest, resource, id) -> HttpResponse:
+    endpoint = svc.get_entity(resource, Kind.ENDPOINT, id)
+    return _logs(request, _logs_query(resource, endpoint), f"endpoints/{id}/files/logs")
 
 
 def endpoint_log(request: HttpRequest, resource, id, log_id) -> HttpResponse:
@@ -372,8 +374,6 @@ def endpoint_log(request: HttpRequest, resource, id, log_id) -> HttpResponse:
 
 
 def _one_log(request, log, log_id: str, base_path: str) -> HttpResponse:
-    from localspeech.services.logs import log_delete
-
     if request.method == "DELETE":
         log_delete(log)
         return HttpResponse(status=204)
@@ -398,13 +398,7 @@ def _check_locale(locale: str) -> str:
 
 def base_logs(request: HttpRequest, resource, locale) -> HttpResponse:
     logs = _logs_query(resource, locale=_check_locale(locale))
-    if request.method == "DELETE":
-        from localspeech.services.logs import log_delete
-
-        for log in logs:
-            log_delete(log)
-        return HttpResponse(status=202)
-    return _render_logs(request, logs, f"endpoints/base/{locale}/files/logs")
+    return _logs(request, logs, f"endpoints/base/{locale}/files/logs")
 
 
 def base_log(request: HttpRequest, resource, locale, log_id) -> HttpResponse:

@@ -229,6 +229,21 @@ def _enqueue(task_name: str, entity_id) -> None:
     transaction.on_commit(lambda: task.delay(str(entity_id)))
 
 
+def _properties_object(data: dict) -> dict:
+    properties = data.get("properties") or {}
+    if not isinstance(properties, dict):
+        raise bad_request("'properties' must be an object.", target="properties")
+    return properties
+
+
+def _created(entity: Entity, event: str, task_name: str) -> Entity:
+    """Saves a new entity, tells the web hooks, and queues its job."""
+    entity.save()
+    notify(entity, event)
+    _enqueue(task_name, entity.id)
+    return entity
+
+
 def notify(entity: Entity, event: str) -> None:
     """Queues the event for the resource's web hooks, if any of them wants it."""
     from localspeech import tasks
@@ -473,9 +488,7 @@ def model_create(resource, data: dict, origin: str) -> Entity:
             "InvalidAdaptationMapping",
             "datasets",
         )
-    properties = data.get("properties") or {}
-    if not isinstance(properties, dict):
-        raise bad_request("'properties' must be an object.", target="properties")
+    properties = _properties_object(data)
     weight = properties.get("customModelWeightPercent")
     if weight is not None and (
         not isinstance(weight, int) or isinstance(weight, bool) or not 1 <= weight <= 100
@@ -489,10 +502,7 @@ def model_create(resource, data: dict, origin: str) -> Entity:
     model.props["customModelWeightPercent"] = weight if weight is not None else DEFAULT_MODEL_WEIGHT
     if properties.get("email"):
         model.props["email"] = str(properties["email"])
-    model.save()
-    notify(model, "modelCreation")
-    _enqueue("model_train", model.id)
-    return model
+    return _created(model, "modelCreation", "model_train")
 
 
 def model_update(model: Entity, data: dict) -> Entity:
@@ -665,10 +675,7 @@ def evaluation_create(resource, data: dict, origin: str) -> Entity:
             props={**TRANSCRIPTION_DEFAULTS},
         )
         evaluation.doc[f"transcription{n}"] = str(transcription.id)
-    evaluation.save(update_fields=["doc"])
-    notify(evaluation, "evaluationCreation")
-    _enqueue("evaluation_run", evaluation.id)
-    return evaluation
+    return _created(evaluation, "evaluationCreation", "evaluation_run")
 
 
 def evaluation_update(evaluation: Entity, data: dict) -> Entity:
@@ -690,9 +697,7 @@ def endpoint_create(resource, data: dict, origin: str) -> Entity:
     locale = _locale(data)
     project = _project(resource, data, locale)
     model = resolve_model(resource, data.get("model"), "model", locale)
-    properties = data.get("properties") or {}
-    if not isinstance(properties, dict):
-        raise bad_request("'properties' must be an object.", target="properties")
+    properties = _properties_object(data)
     logging_enabled = properties.get("loggingEnabled", False)
     if not isinstance(logging_enabled, bool):
         raise bad_request(
@@ -703,10 +708,7 @@ def endpoint_create(resource, data: dict, origin: str) -> Entity:
     endpoint.props["loggingEnabled"] = logging_enabled
     if properties.get("timeToLive"):
         endpoint.props["timeToLive"] = str(properties["timeToLive"])
-    endpoint.save()
-    notify(endpoint, "endpointCreation")
-    _enqueue("endpoint_deploy", endpoint.id)
-    return endpoint
+    return _created(endpoint, "endpointCreation", "endpoint_deploy")
 
 
 def endpoint_update(endpoint: Entity, data: dict) -> Entity:
@@ -822,9 +824,7 @@ def transcription_create(resource, data: dict, origin: str) -> Entity:
         transcription.doc["dataset"] = str(dataset.id)
     if data.get("model") is not None:
         transcription.doc["model"] = resolve_model(resource, data["model"], "model", locale)
-    properties = data.get("properties") or {}
-    if not isinstance(properties, dict):
-        raise bad_request("'properties' must be an object.", target="properties")
+    properties = _properties_object(data)
     transcription.props.update(TRANSCRIPTION_DEFAULTS)
     for flag in (
         "wordLevelTimestampsEnabled",
@@ -859,10 +859,7 @@ def transcription_create(resource, data: dict, origin: str) -> Entity:
     for name in ("timeToLive", "email"):
         if properties.get(name) is not None:
             transcription.props[name] = str(properties[name])
-    transcription.save()
-    notify(transcription, "transcriptionCreation")
-    _enqueue("transcription_run", transcription.id)
-    return transcription
+    return _created(transcription, "transcriptionCreation", "transcription_run")
 
 
 def transcription_update(transcription: Entity, data: dict) -> Entity:
@@ -913,9 +910,7 @@ def _web_url(value) -> str:
 def webhook_create(resource, data: dict, origin: str) -> Entity:
     web_url = _web_url(data.get("webUrl"))
     events = _events(data.get("events"))
-    properties = data.get("properties") or {}
-    if not isinstance(properties, dict):
-        raise bad_request("'properties' must be an object.", target="properties")
+    properties = _properties_object(data)
     hook = _new(resource, Kind.WEBHOOK, data, "", origin)
     hook.doc.update(webUrl=web_url, events=events)
     if properties.get("secret"):
