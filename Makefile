@@ -21,6 +21,7 @@ run: $(VENV)/.installed
 	mkdir -p var
 	python manage.py migrate --noinput
 	python manage.py demo_user
+	python manage.py register_local_resource --url http://127.0.0.1:8000 --region westus
 	@echo "Portal on http://127.0.0.1:8000 (Ctrl-C stops web, worker and beat)"
 	honcho start -f Procfile -p 8000
 

@@ -59,3 +59,84 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ResourceKind(models.TextChoices):
+    AZURE = "azure", "Azure Speech resource"
+    LOCAL = "local", "Bundled speech service"
+
+
+class Health(models.TextChoices):
+    UNKNOWN = "unknown", "Not checked"
+    CHECKING = "checking", "Checking"
+    OK = "ok", "Connected"
+    FAILED = "failed", "Failed"
+
+
+class SpeechResource(models.Model):
+    """A Speech resource the portal works on. The key is stored encrypted and never shown."""
+
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=ResourceKind.choices, default=ResourceKind.AZURE)
+    region = models.CharField(max_length=50)
+    management_url = models.URLField(
+        help_text="Base of the management API, e.g. https://westus.api.cognitive.microsoft.com"
+    )
+    recognition_url = models.URLField(
+        help_text="Base of recognition, e.g. https://westus.stt.speech.microsoft.com"
+    )
+    api_version = models.CharField(max_length=20, default="v3.2")
+    encrypted_key = models.TextField()
+    key_last4 = models.CharField(max_length=4)
+    teams = models.ManyToManyField(Team, related_name="speech_resources", blank=True)
+    default_team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="default_for_resources"
+    )
+    budget_requests = models.PositiveIntegerField(default=100)
+    budget_seconds = models.PositiveIntegerField(default=10)
+    health = models.CharField(max_length=10, choices=Health.choices, default=Health.UNKNOWN)
+    health_message = models.CharField(max_length=500, blank=True)
+    health_checked_at = models.DateTimeField(null=True, blank=True)
+    last_sync_at = models.DateTimeField(null=True, blank=True)
+    last_full_sync_at = models.DateTimeField(null=True, blank=True)
+    sync_error = models.CharField(max_length=500, blank=True)
+    # Per entity kind, the newest lastActionDateTime seen: incremental syncs ask for newer ones.
+    sync_cursors = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.region})"
+
+    @property
+    def masked_key(self) -> str:
+        return f"••••{self.key_last4}"
+
+    def set_key(self, key: str) -> None:
+        from portal.crypto import encrypt
+
+        self.encrypted_key = encrypt(key)
+        self.key_last4 = key[-4:]
+
+    def key(self) -> str:
+        from portal.crypto import decrypt
+
+        return decrypt(self.encrypted_key)
+
+
+class RequestWindow(models.Model):
+    """Requests sent to a resource in one budget window (the rate limiter without Redis)."""
+
+    resource = models.ForeignKey(SpeechResource, on_delete=models.CASCADE, related_name="windows")
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "window"], name="one_row_per_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id}@{self.window}: {self.count}"

@@ -17,3 +17,34 @@ def teams_visible_to(*, user: AbstractBaseUser) -> QuerySet[Team]:
 def dashboard_summary(*, user: AbstractBaseUser) -> dict:
     memberships = user.memberships.select_related("team").order_by("team__name")
     return {"memberships": memberships}
+
+
+def resources_overview():
+    from portal.models import SpeechResource
+
+    return SpeechResource.objects.select_related("default_team").prefetch_related("teams")
+
+
+def resource_page(resource) -> dict:
+    from deployments.models import Endpoint
+    from portal.speech import ratelimit
+    from projects.models import Dataset, Project
+    from training.models import BaseModel, CustomModel
+
+    def count(model) -> int:
+        return model.objects.filter(resource=resource, deleted_remotely_at__isnull=True).count()
+
+    budget = ratelimit.Budget(resource.id, resource.budget_requests, resource.budget_seconds)
+    return {
+        "resource": resource,
+        "counts": {
+            "Projects": count(Project),
+            "Datasets": count(Dataset),
+            "Custom models": count(CustomModel),
+            "Endpoints": count(Endpoint),
+            "Base models": count(BaseModel),
+        },
+        "budget_used": ratelimit.used_now(budget),
+        "projects": Project.objects.filter(resource=resource).select_related("team")[:50],
+        "teams": resource.teams.all(),
+    }

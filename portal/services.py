@@ -55,3 +55,50 @@ def heartbeat_record(*, hostname: str) -> WorkerHeartbeat:
         hostname=hostname, defaults={"seen_at": timezone.now()}
     )
     return beat
+
+
+# Speech resources -------------------------------------------------------------------------------
+
+
+def azure_urls(region: str) -> tuple[str, str]:
+    return (
+        f"https://{region}.api.cognitive.microsoft.com",
+        f"https://{region}.stt.speech.microsoft.com",
+    )
+
+
+def resource_save(*, resource, key: str | None, teams) -> None:
+    """Creates or updates a resource. A new key replaces the old one and keeps everything else."""
+    from portal.models import SpeechResource
+
+    with transaction.atomic():
+        if key:
+            resource.set_key(key)
+            resource.health = "unknown"
+            resource.health_message = ""
+        resource.save()
+        resource.teams.set(set(teams) | {resource.default_team})
+    if (
+        key
+        or not SpeechResource.objects.filter(
+            id=resource.id, health_checked_at__isnull=False
+        ).exists()
+    ):
+        resource_test_start(resource=resource)
+
+
+def resource_test_start(*, resource) -> None:
+    from portal import tasks
+
+    tasks.resource_test_start(resource)
+
+
+def resource_sync_start(*, resource, full: bool = True) -> None:
+    from portal import tasks
+
+    tasks.resource_sync.delay_on_commit(resource.id, full)
+
+
+def resource_delete(*, resource) -> None:
+    """Removes the resource and the portal's mirror of it; nothing on the resource is touched."""
+    resource.delete()

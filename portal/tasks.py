@@ -1,14 +1,85 @@
-"""Portal-wide periodic tasks."""
+"""Portal tasks: worker heartbeat, and sync, polling and connection tests of Speech resources.
+
+Tasks take ids, find their row again (gone means done), and call one service. Calls to a
+resource run on the `sync` queue.
+"""
 
 from __future__ import annotations
 
 import socket
 
 from celery import shared_task
+from django.utils import timezone
 
+from portal import sync
+from portal.models import Health, SpeechResource
 from portal.services import heartbeat_record
+from portal.speech.client import backoff
+from portal.speech.errors import SpeechTransientError
+
+# A resource that throttles or fails for a moment is retried with capped backoff that honours
+# its Retry-After; any other error is final and shows on the resource page.
+SYNC_RETRIES = 5
+
+
+def _retry(task, exc: SpeechTransientError):
+    raise task.retry(exc=exc, countdown=backoff(task.request.retries, exc.retry_after))
 
 
 @shared_task(name="portal.heartbeat", acks_late=True)
 def heartbeat() -> None:
     heartbeat_record(hostname=socket.gethostname())
+
+
+@shared_task(name="sync.resources_sync_due", acks_late=True)
+def resources_sync_due() -> int:
+    """Beat: enqueue a sync of every resource whose last one is older than PORTAL_SYNC_SECONDS."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    cutoff = timezone.now() - timedelta(seconds=settings.PORTAL_SYNC_SECONDS)
+    due = SpeechResource.objects.exclude(last_sync_at__gt=cutoff).values_list("id", flat=True)
+    for resource_id in due:
+        resource_sync.delay(resource_id)
+    return len(due)
+
+
+@shared_task(name="sync.resource_sync", bind=True, acks_late=True, max_retries=SYNC_RETRIES)
+def resource_sync(self, resource_id: int, full: bool | None = None) -> dict | None:
+    resource = SpeechResource.objects.filter(id=resource_id).first()
+    if resource is None:
+        return None
+    try:
+        report = sync.resource_sync(resource, full=full)
+    except SpeechTransientError as exc:
+        _retry(self, exc)
+    return {"full": report.full, "seen": report.seen, "requests": report.requests}
+
+
+@shared_task(name="sync.poll_due", acks_late=True)
+def poll_due() -> int:
+    """Beat: fan out one small poll task per in-flight entity that is due."""
+    due = sync.due_for_poll()
+    for kind, pk in due:
+        entity_poll.delay(kind, pk)
+    return len(due)
+
+
+@shared_task(name="sync.entity_poll", acks_late=True)
+def entity_poll(kind: str, pk: int) -> None:
+    # Failures push the row's next poll back inside the service; no task retry needed.
+    sync.entity_poll(kind, pk)
+
+
+@shared_task(name="sync.resource_test", acks_late=True)
+def resource_test(resource_id: int) -> None:
+    resource = SpeechResource.objects.filter(id=resource_id).first()
+    if resource is not None:
+        sync.resource_test(resource)
+
+
+def resource_test_start(resource: SpeechResource) -> None:
+    """Marks the resource as being checked and queues the check (the page polls)."""
+    SpeechResource.objects.filter(id=resource.id).update(health=Health.CHECKING, health_message="")
+    resource_test.delay_on_commit(resource.id)

@@ -1,1 +1,83 @@
-"""Models of training."""
+"""Base models, custom models, evaluations (tests) and the transcriptions behind them."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from portal.mirror import RemoteMirror, when
+
+
+class BaseModel(RemoteMirror):
+    adaptation_until = models.DateTimeField(null=True, blank=True)
+    transcription_until = models.DateTimeField(null=True, blank=True)
+    adapts_with = models.JSONField(default=list, blank=True)
+    charge_for_adaptation = models.BooleanField(default=False)
+
+    class Meta(RemoteMirror.Meta):
+        ordering = ["-remote_created_at"]
+
+    def apply_remote(self, body: dict) -> None:
+        super().apply_remote(body)
+        props = body.get("properties") or {}
+        dates = props.get("deprecationDates") or {}
+        self.adaptation_until = when(dates.get("adaptationDateTime"))
+        self.transcription_until = when(dates.get("transcriptionDateTime"))
+        self.adapts_with = (props.get("features") or {}).get("supportsAdaptationsWith") or []
+        self.charge_for_adaptation = bool(props.get("chargeForAdaptation"))
+
+
+class CustomModel(RemoteMirror):
+    project = models.ForeignKey(
+        "projects.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="models"
+    )
+    base_model_url = models.URLField(max_length=500, blank=True)
+    transcription_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta(RemoteMirror.Meta):
+        ordering = ["-remote_created_at"]
+
+    def apply_remote(self, body: dict) -> None:
+        super().apply_remote(body)
+        self.base_model_url = (body.get("baseModel") or {}).get("self", "")
+        dates = (body.get("properties") or {}).get("deprecationDates") or {}
+        self.transcription_until = when(dates.get("transcriptionDateTime"))
+
+
+class Evaluation(RemoteMirror):
+    project = models.ForeignKey(
+        "projects.Project",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evaluations",
+    )
+    model1_url = models.URLField(max_length=500, blank=True)
+    model2_url = models.URLField(max_length=500, blank=True)
+    dataset_url = models.URLField(max_length=500, blank=True)
+
+    class Meta(RemoteMirror.Meta):
+        ordering = ["-remote_created_at"]
+
+    def apply_remote(self, body: dict) -> None:
+        super().apply_remote(body)
+        self.model1_url = (body.get("model1") or {}).get("self", "")
+        self.model2_url = (body.get("model2") or {}).get("self", "")
+        self.dataset_url = (body.get("dataset") or {}).get("self", "")
+
+
+class Transcription(RemoteMirror):
+    project = models.ForeignKey(
+        "projects.Project",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="transcriptions",
+    )
+    model_url = models.URLField(max_length=500, blank=True)
+
+    class Meta(RemoteMirror.Meta):
+        ordering = ["-remote_created_at"]
+
+    def apply_remote(self, body: dict) -> None:
+        super().apply_remote(body)
+        self.model_url = (body.get("model") or {}).get("self", "")

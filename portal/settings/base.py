@@ -162,7 +162,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 # speech service's heavy jobs, `default` everything else.
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task lost with a killed worker is delivered again after this many seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900)
+    }
 else:
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed"):
@@ -213,3 +216,15 @@ LOCALSPEECH_ALLOW_PRIVATE_URLS = env_bool("LOCALSPEECH_ALLOW_PRIVATE_URLS", Fals
 LOCALSPEECH_BLOCK_MAX_BYTES = 8 * 1024 * 1024
 LOCALSPEECH_CONTENT_MAX_BYTES = env_int("LOCALSPEECH_CONTENT_MAX_BYTES", 2 * 1024**3)
 LOCALSPEECH_COPY_AUTHORIZATION_HOURS = 24
+
+# Sync and polling of Speech resources.
+PORTAL_SYNC_SECONDS = env_int("PORTAL_SYNC_SECONDS", 300)
+PORTAL_FULL_SYNC_SECONDS = env_int("PORTAL_FULL_SYNC_SECONDS", 3600)
+PORTAL_POLL_SECONDS = env_int("PORTAL_POLL_SECONDS", 10)
+PORTAL_POLL_LEASE_SECONDS = 120
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "sync-resources": {"task": "sync.resources_sync_due", "schedule": 60.0},
+        "poll-in-flight": {"task": "sync.poll_due", "schedule": 5.0},
+    }
+)
