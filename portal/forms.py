@@ -22,7 +22,7 @@ class SpeechResourceForm(forms.ModelForm):
         required=False,
         strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text="Shown once, never again. Leave empty to keep the current key.",
+        help_text="Stored encrypted and never shown again. Leave empty to keep the current key.",
     )
     management_url = forms.URLField(
         required=False,

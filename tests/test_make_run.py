@@ -34,11 +34,25 @@ def embedded_portal(tmp_path):
         and not k.startswith(("DJANGO_", "PYTEST"))
     }
     env.update(DEBUG="true", PORTAL_VAR_DIR=str(tmp_path), PATH=f"{BIN}:{env['PATH']}")
-    for command in (["migrate", "--noinput"], ["demo_user"]):
+    for command in (["migrate", "--noinput"], ["demo_user"], ["register_local_resource"]):
         subprocess.run(
             [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=180
         )
     port = _free_port()
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            f"from portal.models import SpeechResource; SpeechResource.objects.update("
+            f"management_url='http://127.0.0.1:{port}', recognition_url='http://127.0.0.1:{port}')",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
+    )
     log = (tmp_path / "honcho.log").open("w")
     process = subprocess.Popen(
         [str(BIN / "honcho"), "start", "-f", "Procfile", "-p", str(port)],
@@ -72,6 +86,18 @@ def _wait_for_json(url: str, key: str, timeout: float, log: Path) -> dict:
     pytest.fail(f"{url} had no {key} within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
 
 
+def client_page(base: str, path: str) -> str:
+    with httpx.Client(base_url=base, timeout=10) as client:
+        login = client.get("/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
+        client.post(
+            "/login/",
+            data={"username": "demo", "password": "demo", "csrfmiddlewaretoken": token},
+            headers={"Referer": f"{base}/login/"},
+        )
+        return client.get(path).text
+
+
 def test_make_run_serves_the_portal_with_no_servers(embedded_portal):
     base, log = embedded_portal
     health = _wait_for_json(f"{base}/healthz", "status", 180, log)
@@ -92,3 +118,12 @@ def test_make_run_serves_the_portal_with_no_servers(embedded_portal):
 
     # Beat schedules the heartbeat at start; the worker runs it through the filesystem broker.
     _wait_for_json(f"{base}/healthz", "worker_last_seen", 90, log)
+
+    # The bundled speech service is registered, and the worker's connection test reached it.
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        page = client_page(base, "/resources/")
+        if "Connected" in page:
+            break
+        time.sleep(1)
+    assert "Local speech (westus)" in page and "Connected" in page, log.read_text()[-3000:]

@@ -163,8 +163,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A task lost with a killed worker is delivered again after this many seconds.
+    # The sweep for such messages runs every CELERY_RESTORE_INTERVAL seconds (kombu's default
+    # is about 100 s between actual scans).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900)
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900),
+        "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 30),
+        "unacked_restore_throttle": 1,
     }
 else:
     _broker_dir = VAR_DIR / "broker"

@@ -92,8 +92,9 @@ def test_only_staff_create_teams(client):
 
 
 def test_speech_resources_are_for_staff_only(client):
+    assert client.get("/resources/").status_code == 302  # to the login page
     client.force_login(make_user())
-    assert client.get("/resources/").status_code == 302
+    assert client.get("/resources/").status_code == 404
     client.force_login(make_user(staff=True))
     assert client.get("/resources/").status_code == 200
 
@@ -114,3 +115,26 @@ def test_the_demo_login_is_created_once(settings, client):
     call_command("demo_user")
     assert client.login(username="demo", password="demo")
     assert Membership.objects.filter(user__username="demo", role=Role.ADMIN).count() == 1
+
+
+def test_projects_are_listed_for_their_team_only(client):
+    from portal.models import SpeechResource
+    from projects.models import Project
+
+    mine, theirs = make_team("Mine"), make_team("Theirs")
+    resource = SpeechResource(
+        name="r",
+        region="westus",
+        management_url="https://x",
+        recognition_url="https://x",
+        default_team=mine,
+    )
+    resource.set_key("k" * 32)
+    resource.save()
+    Project.objects.create(team=mine, resource=resource, display_name="Our project", locale="en-US")
+    Project.objects.create(
+        team=theirs, resource=resource, display_name="Their project", locale="en-US"
+    )
+    client.force_login(make_member(mine))
+    page = client.get("/projects/").content.decode()
+    assert "Our project" in page and "Their project" not in page
