@@ -10,6 +10,7 @@ finish, at the pace the resource asks for with Retry-After.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -26,8 +27,9 @@ from portal.speech.errors import SpeechError, SpeechNotFound, SpeechTransientErr
 logger = logging.getLogger(__name__)
 # Projects first: the others point at them.
 SYNC_ORDER = ("projects", "datasets", "models", "evaluations", "endpoints", "transcriptions")
-# Cursors step back a little: lastActionDateTime has one-second resolution.
-CURSOR_OVERLAP = timedelta(seconds=2)
+# Cursors step back one second: lastActionDateTime has one-second resolution, so a change in
+# the same second as the newest one seen must still be listed next time.
+CURSOR_OVERLAP = timedelta(seconds=1)
 
 
 def mirror_models() -> dict[str, type[RemoteMirror]]:
@@ -85,6 +87,8 @@ def upsert(resource: SpeechResource, kind: str, body: dict) -> tuple[RemoteMirro
         row.synced_at = timezone.now()
         if row.in_flight and row.next_poll_at is None:
             row.next_poll_at = timezone.now()
+        elif not row.in_flight:
+            row.next_poll_at = None
         row.save()
     return row, created
 
@@ -169,12 +173,12 @@ def _mark_deleted(resource: SpeechResource, kind: str, seen_ids: set) -> int:
 # Polling ----------------------------------------------------------------------------------------
 
 
-def due_for_poll(limit: int = 500) -> list[tuple[str, int]]:
-    """In-flight rows whose poll is due; each is leased so the next beat does not enqueue it
-    again while its poll is queued."""
+def due_for_poll(limit: int = 500) -> list[tuple[str, int, int]]:
+    """In-flight rows whose poll is due, as (kind, id, resource id); each is leased so the next
+    beat does not enqueue it again while its poll is queued."""
     now = timezone.now()
     lease = now + timedelta(seconds=settings.PORTAL_POLL_LEASE_SECONDS)
-    due: list[tuple[str, int]] = []
+    due: list[tuple[str, int, int]] = []
     for kind, model in mirror_models().items():
         rows = model.objects.filter(
             status__in=IN_FLIGHT,
@@ -182,10 +186,20 @@ def due_for_poll(limit: int = 500) -> list[tuple[str, int]]:
             remote_id__isnull=False,
             next_poll_at__lte=now,
         ).order_by("next_poll_at")[: limit - len(due)]
-        ids = list(rows.values_list("id", flat=True))
-        model.objects.filter(id__in=ids).update(next_poll_at=lease)
-        due += [(kind, pk) for pk in ids]
+        found = list(rows.values_list("id", "resource_id"))
+        model.objects.filter(id__in=[pk for pk, _ in found]).update(next_poll_at=lease)
+        due += [(kind, pk, resource_id) for pk, resource_id in found]
     return due
+
+
+def poll_plan(limit: int = 500) -> tuple[list[int], list[tuple[str, int]]]:
+    """What to ask: a resource with many entities in flight is cheaper to list once
+    (incrementally, 100 per page) than to ask entity by entity."""
+    due = due_for_poll(limit)
+    per_resource = Counter(resource_id for _, _, resource_id in due)
+    listed = sorted(r for r, n in per_resource.items() if n > settings.PORTAL_POLL_LIST_THRESHOLD)
+    polls = [(kind, pk) for kind, pk, resource_id in due if resource_id not in listed]
+    return listed, polls
 
 
 def entity_poll(kind: str, pk: int, client=None) -> RemoteMirror | None:

@@ -60,10 +60,12 @@ def resource_sync(self, resource_id: int, full: bool | None = None) -> dict | No
 @shared_task(name="sync.poll_due", acks_late=True)
 def poll_due() -> int:
     """Beat: fan out one small poll task per in-flight entity that is due."""
-    due = sync.due_for_poll()
-    for kind, pk in due:
+    listed, polls = sync.poll_plan()
+    for resource_id in listed:
+        resource_sync.delay(resource_id, False)
+    for kind, pk in polls:
         entity_poll.delay(kind, pk)
-    return len(due)
+    return len(listed) + len(polls)
 
 
 @shared_task(name="sync.entity_poll", acks_late=True)

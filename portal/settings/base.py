@@ -226,6 +226,8 @@ PORTAL_SYNC_SECONDS = env_int("PORTAL_SYNC_SECONDS", 300)
 PORTAL_FULL_SYNC_SECONDS = env_int("PORTAL_FULL_SYNC_SECONDS", 3600)
 PORTAL_POLL_SECONDS = env_int("PORTAL_POLL_SECONDS", 10)
 PORTAL_POLL_LEASE_SECONDS = 120
+# More entities in flight on one resource than this are polled with one incremental listing.
+PORTAL_POLL_LIST_THRESHOLD = env_int("PORTAL_POLL_LIST_THRESHOLD", 10)
 CELERY_BEAT_SCHEDULE.update(
     {
         "sync-resources": {"task": "sync.resources_sync_due", "schedule": 60.0},

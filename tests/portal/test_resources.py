@@ -194,7 +194,11 @@ def test_sync_imports_what_curl_made_into_the_default_team_and_marks_deletions(t
     assert project.deleted_remotely_at is not None
 
 
-def test_in_flight_models_are_polled_until_they_finish(team, live_server, celery_worker):
+@pytest.mark.parametrize("list_threshold", [10, 0], ids=["one GET each", "one listing"])
+def test_in_flight_models_are_polled_until_they_finish(
+    team, live_server, celery_worker, settings, list_threshold
+):
+    settings.PORTAL_POLL_LIST_THRESHOLD = list_threshold
     resource = register(live_server, team)
     speech = make_speech(live_server, region="westus")
     speech.client.headers["Ocp-Apim-Subscription-Key"] = resource.key()
