@@ -226,6 +226,8 @@ def entity_poll(kind: str, pk: int, client=None) -> RemoteMirror | None:
         if own_client:
             client.close()
     row, _ = upsert(row.resource, kind, response.json())
+    if kind == "datasets" and not row.in_flight and row.report is None:
+        dataset_report_fetch(row)
     from portal.speech.client import retry_after_seconds
 
     wait = retry_after_seconds(response) or settings.PORTAL_POLL_SECONDS
@@ -233,6 +235,35 @@ def entity_poll(kind: str, pk: int, client=None) -> RemoteMirror | None:
         poll_failures=0, next_poll_at=now + timedelta(seconds=wait) if row.in_flight else None
     )
     return row
+
+
+REPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def dataset_report_fetch(row, client: SpeechClient | None = None) -> dict | None:
+    """Stores the resource's report file of a finished dataset. Its contentUrl is a signed
+    (SAS) URL, fetched without the key, as it may point at another host."""
+    import httpx
+
+    own_client = client is None
+    client = client or SpeechClient.for_resource(row.resource)
+    try:
+        files = list(client.paged(f"{row.self_url}/files"))
+    except SpeechError:
+        return None
+    finally:
+        if own_client:
+            client.close()
+    report = next((f for f in files if f.get("kind") == "DatasetReport"), None)
+    if report is None:
+        return None
+    try:
+        response = httpx.get(report["links"]["contentUrl"], timeout=30)
+        body = response.json() if len(response.content) <= REPORT_MAX_BYTES else None
+    except (httpx.HTTPError, ValueError, KeyError):
+        return None
+    type(row).objects.filter(id=row.id).update(report=body)
+    return body
 
 
 # Test connection ------------------------------------------------------------------------------

@@ -14,3 +14,36 @@ def projects_for_user(*, user) -> QuerySet[Project]:
         .select_related("resource", "team")
         .order_by("display_name")
     )
+
+
+def project_tab(*, project: Project, tab: str) -> dict:
+    from deployments.models import Endpoint
+    from training.models import CustomModel, Evaluation
+
+    live = {"deleted_remotely_at__isnull": True}
+    if tab == "datasets":
+        return {
+            "rows": project.datasets.filter(**live),
+            "uploads": project.uploads.filter(state__in=["uploading", "failed"]),
+        }
+    if tab == "models":
+        return {"rows": CustomModel.objects.filter(project=project, **live)}
+    if tab == "tests":
+        return {"rows": Evaluation.objects.filter(project=project, **live)}
+    return {"rows": Endpoint.objects.filter(project=project, **live)}
+
+
+def dataset_page(*, dataset) -> dict:
+    upload = getattr(dataset, "upload", None)
+    accepted = []
+    if upload is not None and upload.report and dataset.kind == "Acoustic":
+        accepted = [(name, text) for name, text in upload.report.get("accepted", [])]
+    report = dataset.report or (upload.report if upload else None) or {}
+    return {
+        "dataset": dataset,
+        "project": dataset.project,
+        "upload": upload,
+        "report": report,
+        "rejected": report.get("rejected", [])[:1000],
+        "audio": accepted[:200],
+    }

@@ -522,3 +522,11 @@ def validate_acoustic(path: Path, locale: str = "en-US", limits: Limits = DEFAUL
         first = f" First problem: {report.rejected[0]}." if report.rejected else ""
         report.fail(f"{path.name}: no audio file has a usable transcript.{first}")
     return report
+
+
+def safe_file_name(name: str) -> str:
+    """A file name without folders or characters a file system could misread."""
+    cleaned = "".join(
+        c if c.isalnum() or c in "._-" else "_" for c in name.replace("\\", "/").rsplit("/", 1)[-1]
+    )
+    return cleaned.lstrip(".") or "data"

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -73,6 +76,41 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[object]:
         loglevel="WARNING",
     ) as worker:
         yield worker
+
+
+@pytest.fixture(scope="session")
+def celery_beat(tmp_path_factory, celery_worker) -> Iterator[subprocess.Popen]:
+    """A real Celery beat process sending the schedule to the broker the test worker reads
+    (polls every second here, so tests see remote status changes quickly)."""
+    folder = tmp_path_factory.mktemp("beat")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "PORTAL_POLL_BEAT_SECONDS": "1",
+    }
+    log = (folder / "beat.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "beat",
+            "-l",
+            "info",
+            "-s",
+            str(folder / "schedule"),
+        ],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    yield process
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
 
 
 def wait_until(check: Callable[[], object], timeout: float = 30.0, interval: float = 0.2):

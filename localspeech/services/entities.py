@@ -18,6 +18,7 @@ from localspeech.models import TERMINAL, CopyAuthorization, CopyOperation, Entit
 from localspeech.services.urls import UrlRefused, check_url
 from localspeech.storage import remove_entity_files
 from speechformats.datasets import KINDS as DATASET_KINDS
+from speechformats.datasets import safe_file_name
 
 MAX_TEXT_BYTES = 500 * 1024
 DEFAULT_MODEL_WEIGHT = 30  # percent, as the service reports for models created without one
@@ -336,7 +337,7 @@ def dataset_upload(resource, fields: dict, upload, origin: str) -> Entity:
     dataset = dataset_create(resource, {**data, "contentUrl": None}, origin)
     dataset.doc.pop("uploadByBlocks", None)
     dataset.doc.pop("contentUrl", None)
-    target = work_dir(resource.id, dataset.id, "upload") / _safe_name(upload.name)
+    target = work_dir(resource.id, dataset.id, "upload") / safe_file_name(upload.name)
     with target.open("wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
@@ -344,11 +345,6 @@ def dataset_upload(resource, fields: dict, upload, origin: str) -> Entity:
     dataset.save()
     _enqueue("dataset_import", dataset.id)
     return dataset
-
-
-def _safe_name(name: str) -> str:
-    cleaned = "".join(c if c.isalnum() or c in "._-" else "_" for c in name.rsplit("/", 1)[-1])
-    return cleaned.lstrip(".") or "data"
 
 
 def dataset_update(dataset: Entity, data: dict) -> Entity:

@@ -228,9 +228,17 @@ PORTAL_POLL_SECONDS = env_int("PORTAL_POLL_SECONDS", 10)
 PORTAL_POLL_LEASE_SECONDS = 120
 # More entities in flight on one resource than this are polled with one incremental listing.
 PORTAL_POLL_LIST_THRESHOLD = env_int("PORTAL_POLL_LIST_THRESHOLD", 10)
+PORTAL_UPLOAD_STALL_SECONDS = env_int("PORTAL_UPLOAD_STALL_SECONDS", 120)
 CELERY_BEAT_SCHEDULE.update(
     {
         "sync-resources": {"task": "sync.resources_sync_due", "schedule": 60.0},
-        "poll-in-flight": {"task": "sync.poll_due", "schedule": 5.0},
+        "poll-in-flight": {
+            "task": "sync.poll_due",
+            "schedule": float(env_int("PORTAL_POLL_BEAT_SECONDS", 5)),
+        },
+        "sweep-uploads": {"task": "projects.uploads_sweep", "schedule": 30.0},
     }
 )
+# Browser uploads go to a temporary file beyond this size, never into memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
