@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import httpx
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -73,7 +74,6 @@ def project_create_remote(*, project: Project, client: SpeechClient | None = Non
 
 # Dataset uploads --------------------------------------------------------------------------------
 
-BLOCK_BYTES = 8 * 1024 * 1024
 
 
 def upload_start(*, project: Project, user) -> DatasetUpload:
@@ -291,15 +291,16 @@ def upload_send(*, upload: DatasetUpload, client: SpeechClient | None = None) ->
         if listed.get("committedBlocks"):
             return _uploaded(upload)
         received = {b["name"]: b["size"] for b in listed.get("uncommittedBlocks", [])}
-        count = max(1, -(-total // BLOCK_BYTES))
+        block_bytes = settings.PORTAL_UPLOAD_BLOCK_BYTES
+        count = max(1, -(-total // block_bytes))
         DatasetUpload.objects.filter(id=upload.id).update(bytes_total=total)
         sent = 0
         with path.open("rb") as handle:
             for index in range(count):
                 block_id = _block_id(index)
-                size = min(BLOCK_BYTES, total - index * BLOCK_BYTES)
+                size = min(block_bytes, total - index * block_bytes)
                 if received.get(block_id) != size:
-                    handle.seek(index * BLOCK_BYTES)
+                    handle.seek(index * block_bytes)
                     client.dataset_upload_block(blocks_url, block_id, handle.read(size))
                 sent += size
                 DatasetUpload.objects.filter(id=upload.id).update(

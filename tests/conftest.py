@@ -7,6 +7,7 @@ on SQLite and the filesystem broker. Under CI=true nothing is skipped for lack o
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -19,6 +20,8 @@ import pytest
 
 # Playwright's sync API runs an event loop in the test thread; Django would refuse DB access there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Worker threads still log while pytest closes its captured streams at the end of the session.
+logging.raiseExceptions = False
 
 CHROMIUM = "/usr/bin/chromium"
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -228,6 +228,8 @@ PORTAL_POLL_SECONDS = env_int("PORTAL_POLL_SECONDS", 10)
 PORTAL_POLL_LEASE_SECONDS = 120
 # More entities in flight on one resource than this are polled with one incremental listing.
 PORTAL_POLL_LIST_THRESHOLD = env_int("PORTAL_POLL_LIST_THRESHOLD", 10)
+# Datasets go to a resource in blocks of this size (the API takes up to 8 MiB per block).
+PORTAL_UPLOAD_BLOCK_BYTES = env_int("PORTAL_UPLOAD_BLOCK_BYTES", 8 * 1024 * 1024)
 PORTAL_UPLOAD_STALL_SECONDS = env_int("PORTAL_UPLOAD_STALL_SECONDS", 120)
 CELERY_BEAT_SCHEDULE.update(
     {
