@@ -301,3 +301,49 @@ def _explain(resource: SpeechResource, exc: SpeechError) -> str:
     if "Name or service not known" in exc.message or "nodename" in exc.message:
         return f"The host of {resource.management_url} cannot be found: check the region or URL."
     return exc.message
+
+
+# Remote edits ---------------------------------------------------------------------------------
+
+
+def entity_patch(kind: str, pk: int, changes: dict, client=None) -> RemoteMirror | None:
+    row = mirror_models()[kind].objects.select_related("resource").filter(id=pk).first()
+    if row is None or not row.self_url:
+        return None
+    own_client = client is None
+    client = client or SpeechClient.for_resource(row.resource)
+    try:
+        body = client.request("PATCH", row.self_url, json=changes).json()
+    finally:
+        if own_client:
+            client.close()
+    updated, _ = upsert(row.resource, kind, body)
+    return updated
+
+
+def entity_delete(kind: str, pk: int, client=None) -> None:
+    """Deletes on the resource, then here; already gone counts as done."""
+    model = mirror_models()[kind]
+    row = model.objects.select_related("resource").filter(id=pk).first()
+    if row is None:
+        return
+    if row.self_url:
+        own_client = client is None
+        client = client or SpeechClient.for_resource(row.resource)
+        try:
+            client.request("DELETE", row.self_url)
+        except SpeechNotFound:
+            pass
+        finally:
+            if own_client:
+                client.close()
+    row.delete()
+
+
+def remote_refusal(kind: str, pk: int, exc: SpeechError) -> None:
+    """Keeps the resource's refusal on the row (properties.portalError) for the page to show."""
+    model = mirror_models()[kind]
+    row = model.objects.filter(id=pk).first()
+    if row is not None:
+        row.properties = {**row.properties, "portalError": exc.message}
+        model.objects.filter(id=pk).update(properties=row.properties)

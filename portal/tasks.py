@@ -15,7 +15,7 @@ from portal import sync
 from portal.models import Health, SpeechResource
 from portal.services import heartbeat_record
 from portal.speech.client import backoff
-from portal.speech.errors import SpeechTransientError
+from portal.speech.errors import SpeechError, SpeechTransientError
 
 # A resource that throttles or fails for a moment is retried with capped backoff that honours
 # its Retry-After; any other error is final and shows on the resource page.
@@ -85,3 +85,25 @@ def resource_test_start(resource: SpeechResource) -> None:
     """Marks the resource as being checked and queues the check (the page polls)."""
     SpeechResource.objects.filter(id=resource.id).update(health=Health.CHECKING, health_message="")
     resource_test.delay_on_commit(resource.id)
+
+
+# A throttled or briefly failing resource is retried with backoff; PATCH and DELETE are safe to
+# send again. A refusal (409 in use, 400) is final and kept on the row for the page to show.
+@shared_task(name="sync.entity_patch", bind=True, acks_late=True, max_retries=SYNC_RETRIES)
+def entity_patch(self, kind: str, pk: int, changes: dict) -> None:
+    try:
+        sync.entity_patch(kind, pk, changes)
+    except SpeechTransientError as exc:
+        _retry(self, exc)
+    except SpeechError as exc:
+        sync.remote_refusal(kind, pk, exc)
+
+
+@shared_task(name="sync.entity_delete", bind=True, acks_late=True, max_retries=SYNC_RETRIES)
+def entity_delete(self, kind: str, pk: int) -> None:
+    try:
+        sync.entity_delete(kind, pk)
+    except SpeechTransientError as exc:
+        _retry(self, exc)
+    except SpeechError as exc:
+        sync.remote_refusal(kind, pk, exc)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from portal.access import teams_for_user
-from projects.models import Project
+from projects.models import Dataset, Project
 
 
 def projects_for_user(*, user) -> QuerySet[Project]:
@@ -21,16 +21,34 @@ def project_tab(*, project: Project, tab: str) -> dict:
     from training.models import CustomModel, Evaluation
 
     live = {"deleted_remotely_at__isnull": True}
+    loose = {"resource": project.resource, "project__isnull": True, "locale": project.locale, **live}
     if tab == "datasets":
         return {
             "rows": project.datasets.filter(**live),
             "uploads": project.uploads.filter(state__in=["uploading", "failed"]),
+            "unconnected": Dataset.objects.filter(**loose),
+            "kind": "datasets",
         }
     if tab == "models":
-        return {"rows": CustomModel.objects.filter(project=project, **live)}
+        return {
+            "rows": CustomModel.objects.filter(project=project, **live),
+            "unconnected": CustomModel.objects.filter(**loose),
+            "kind": "models",
+        }
     if tab == "tests":
         return {"rows": Evaluation.objects.filter(project=project, **live)}
     return {"rows": Endpoint.objects.filter(project=project, **live)}
+
+
+def unconnected_entity(*, project: Project, kind: str, pk: str):
+    from training.models import CustomModel
+
+    model = {"datasets": Dataset, "models": CustomModel}.get(kind)
+    if model is None or not str(pk).isdigit():
+        return None
+    return model.objects.filter(
+        id=pk, resource=project.resource, project__isnull=True, locale=project.locale
+    ).first()
 
 
 def dataset_page(*, dataset) -> dict:

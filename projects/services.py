@@ -75,7 +75,6 @@ def project_create_remote(*, project: Project, client: SpeechClient | None = Non
 # Dataset uploads --------------------------------------------------------------------------------
 
 
-
 def upload_start(*, project: Project, user) -> DatasetUpload:
     return DatasetUpload.objects.create(project=project, created_by=user)
 
@@ -346,3 +345,41 @@ def uploads_stalled() -> list:
     # Claim them, so the next sweep waits for the restarted task to report.
     DatasetUpload.objects.filter(id__in=stalled).update(updated_at=timezone.now())
     return stalled
+
+
+# Edits, deletes and Connect ---------------------------------------------------------------------
+
+
+def entity_update(*, row, changes: dict) -> None:
+    """Saves what the user changed and queues the PATCH (PATCH is safe to send twice)."""
+    from portal import tasks
+
+    fields = {"displayName": "display_name", "description": "description"}
+    for key, value in changes.items():
+        if key in fields:
+            setattr(row, fields[key], value)
+    row.save()
+    tasks.entity_patch.delay_on_commit(_kind_of(row), row.id, changes)
+
+
+def project_connect(*, project: Project, row) -> None:
+    """Connects a dataset or model that belongs to no project (PATCH of `project`)."""
+    from portal import tasks
+
+    if row.resource_id != project.resource_id or row.locale != project.locale:
+        raise ValueError("Only entities of the project's resource and locale can be connected.")
+    tasks.entity_patch.delay_on_commit(
+        _kind_of(row), row.id, {"project": {"self": project.self_url}}
+    )
+
+
+def entity_delete(*, row) -> None:
+    from portal import tasks
+
+    tasks.entity_delete.delay_on_commit(_kind_of(row), row.id)
+
+
+def _kind_of(row) -> str:
+    from portal.sync import mirror_models
+
+    return next(kind for kind, model in mirror_models().items() if isinstance(row, model))

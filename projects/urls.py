@@ -6,6 +6,17 @@ urlpatterns = [
     path("", views.project_list, name="project_list"),
     path("<int:project_id>/", views.project_detail, name="project_detail"),
     path("<int:project_id>/status/", views.project_status, name="project_status"),
+    path("<int:project_id>/edit/", views.project_edit, name="project_edit"),
+    path("<int:project_id>/delete/", views.project_delete, name="project_delete"),
+    path("<int:project_id>/connect/", views.project_connect, name="project_connect"),
+    path(
+        "<int:project_id>/datasets/<int:dataset_id>/edit/", views.dataset_edit, name="dataset_edit"
+    ),
+    path(
+        "<int:project_id>/datasets/<int:dataset_id>/delete/",
+        views.dataset_delete,
+        name="dataset_delete",
+    ),
     path("<int:project_id>/datasets/new/", views.upload_new, name="upload_new"),
     path(
         "<int:project_id>/datasets/<int:dataset_id>/", views.dataset_detail, name="dataset_detail"

@@ -230,3 +230,94 @@ def dataset_audio(
     return FileResponse(
         archive.open(name), content_type="audio/wav", filename=name.rsplit("/", 1)[-1]
     )
+
+
+# Edit, delete, Connect --------------------------------------------------------------------------
+
+
+@login_required
+def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = project_for_user(request.user, project_id, Role.EDITOR)
+    form = DetailsForm(
+        request.POST or None,
+        initial={"display_name": project.display_name, "description": project.description},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.entity_update(
+            row=project,
+            changes={
+                "displayName": form.cleaned_data["display_name"],
+                "description": form.cleaned_data["description"],
+            },
+        )
+        messages.success(request, "Saved; the resource is being updated.")
+        return redirect("project_detail", project_id=project.id)
+    return render(
+        request,
+        "projects/entity_edit.html",
+        {"project": project, "form": form, "title": f"Edit {project.display_name}"},
+    )
+
+
+@login_required
+@require_POST
+def project_delete(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = project_for_user(request.user, project_id, Role.ADMIN)
+    services.entity_delete(row=project)
+    messages.success(
+        request,
+        f"Deleting {project.display_name}; its datasets and models stay on the resource, in no "
+        "project.",
+    )
+    return redirect("project_list")
+
+
+@login_required
+def dataset_edit(request: HttpRequest, project_id: int, dataset_id: int) -> HttpResponse:
+    project = project_for_user(request.user, project_id, Role.EDITOR)
+    dataset = get_object_or_404(Dataset, id=dataset_id, project=project)
+    form = DetailsForm(
+        request.POST or None,
+        initial={"display_name": dataset.display_name, "description": dataset.description},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.entity_update(
+            row=dataset,
+            changes={
+                "displayName": form.cleaned_data["display_name"],
+                "description": form.cleaned_data["description"],
+            },
+        )
+        messages.success(request, "Saved; the resource is being updated.")
+        return redirect("dataset_detail", project_id=project.id, dataset_id=dataset.id)
+    return render(
+        request,
+        "projects/entity_edit.html",
+        {"project": project, "form": form, "title": f"Edit {dataset.display_name}"},
+    )
+
+
+@login_required
+@require_POST
+def dataset_delete(request: HttpRequest, project_id: int, dataset_id: int) -> HttpResponse:
+    project = project_for_user(request.user, project_id, Role.EDITOR)
+    dataset = get_object_or_404(Dataset, id=dataset_id, project=project)
+    services.entity_delete(row=dataset)
+    messages.success(request, f"Deleting {dataset.display_name}.")
+    return redirect("project_detail", project_id=project.id)
+
+
+@login_required
+@require_POST
+def project_connect(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = project_for_user(request.user, project_id, Role.EDITOR)
+    row = selectors.unconnected_entity(
+        project=project, kind=request.POST.get("kind", ""), pk=request.POST.get("id", "")
+    )
+    if row is None:
+        raise Http404("Nothing to connect")
+    services.project_connect(project=project, row=row)
+    messages.success(request, f"Connecting {row.display_name} to {project.display_name}.")
+    return redirect(
+        f"{request.path.rsplit('/connect/', 1)[0]}/?tab={request.POST.get('tab', 'datasets')}"
+    )

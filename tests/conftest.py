@@ -81,10 +81,13 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[object]:
         yield worker
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def celery_beat(tmp_path_factory, celery_worker) -> Iterator[subprocess.Popen]:
     """A real Celery beat process sending the schedule to the broker the test worker reads
-    (polls every second here, so tests see remote status changes quickly)."""
+    (polls every second here, so tests see remote status changes quickly). It lives for one
+    test; what it queued and nobody ran yet is dropped after it, so no test sees another's."""
+    from portal.celery import app
+
     folder = tmp_path_factory.mktemp("beat")
     env = {
         **os.environ,
@@ -114,6 +117,7 @@ def celery_beat(tmp_path_factory, celery_worker) -> Iterator[subprocess.Popen]:
     process.terminate()
     process.wait(timeout=20)
     log.close()
+    app.control.purge()
 
 
 def wait_until(check: Callable[[], object], timeout: float = 30.0, interval: float = 0.2):
