@@ -60,7 +60,7 @@ class RemoteMirror(models.Model):
         self.display_name = body.get("displayName", self.display_name)
         self.description = body.get("description") or ""
         self.locale = body.get("locale", self.locale)
-        self.status = body.get("status", self.status or "Succeeded")
+        self.status = body.get("status", "Succeeded")  # projects have no status: made is done
         self.remote_created_at = when(body.get("createdDateTime")) or self.remote_created_at
         self.remote_last_action_at = when(body.get("lastActionDateTime"))
         self.properties = body.get("properties") or {}

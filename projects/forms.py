@@ -49,11 +49,17 @@ class ProjectForm(forms.Form):
     locale = forms.ChoiceField(choices=[("en-US", "English (United States)")])
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, resources=None, **kwargs) -> None:
+    def __init__(self, *args, teams, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["resource"].queryset = (
-            resources if resources is not None else SpeechResource.objects.none()
-        )
+        self.fields["team"].queryset = teams
+        self.fields["resource"].queryset = SpeechResource.objects.filter(teams__in=teams).distinct()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        team, resource = data.get("team"), data.get("resource")
+        if team and resource and not resource.teams.filter(id=team.id).exists():
+            self.add_error("resource", f"{team.name} may not use {resource.name}.")
+        return data
 
 
 class KindForm(forms.Form):

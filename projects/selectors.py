@@ -21,7 +21,12 @@ def project_tab(*, project: Project, tab: str) -> dict:
     from training.models import CustomModel, Evaluation
 
     live = {"deleted_remotely_at__isnull": True}
-    loose = {"resource": project.resource, "project__isnull": True, "locale": project.locale, **live}
+    loose = {
+        "resource": project.resource,
+        "project__isnull": True,
+        "locale": project.locale,
+        **live,
+    }
     if tab == "datasets":
         return {
             "rows": project.datasets.filter(**live),

@@ -75,3 +75,48 @@ def test_deleting_a_dataset_and_a_project(client, editor, project, team):
     client.post(f"/projects/{project.id}/delete/")
     wait_until(lambda: not Project.objects.filter(id=project.id).exists())
     assert remote(resource, project.self_url).status_code == 404
+
+
+def test_an_editor_creates_a_project_on_a_resource_of_the_team(
+    client, editor, resource, team, celery_worker
+):
+    client.force_login(editor)
+    page = client.get("/projects/").content.decode()
+    assert "Create a project" in page
+    response = client.post(
+        "/projects/",
+        {
+            "team": team.id,
+            "resource": resource.id,
+            "display_name": "Radiology",
+            "locale": "en-US",
+            "description": "",
+        },
+    )
+    assert response.status_code == 302
+    project = wait_until(
+        lambda: Project.objects.filter(display_name="Radiology", remote_id__isnull=False).first()
+    )
+    assert project.team == team and not project.in_flight
+    assert remote(resource, project.self_url).json()["displayName"] == "Radiology"
+    assert "Creating on the resource" not in client.get(f"/projects/{project.id}/").content.decode()
+
+
+def test_a_resource_of_another_team_cannot_be_chosen(client, editor, live_server):
+    from tests.factories import make_team
+    from tests.portal.test_resources import register
+
+    foreign = register(live_server, make_team("Other"), name="Foreign")
+    client.force_login(editor)
+    response = client.post(
+        "/projects/",
+        {
+            "team": editor.teams.first().id,
+            "resource": foreign.id,
+            "display_name": "x",
+            "locale": "en-US",
+        },
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Project.objects.filter(display_name="x").exists()
