@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_datetime
 
 from portal.mirror import IN_FLIGHT, RemoteMirror, remote_id_of
 from portal.models import Health, SpeechResource
+from portal.signals import remote_finished
 from portal.speech.client import SpeechClient
 from portal.speech.errors import SpeechError, SpeechNotFound, SpeechTransientError
 
@@ -81,6 +82,7 @@ def upsert(resource: SpeechResource, kind: str, body: dict) -> tuple[RemoteMirro
             row = model(resource=resource)
             if kind == "projects":
                 row.team = resource.default_team
+        was_in_flight = created or row.in_flight
         row.apply_remote(body)
         if kind != "projects":
             row.project = _project_for(resource, body)
@@ -90,7 +92,39 @@ def upsert(resource: SpeechResource, kind: str, body: dict) -> tuple[RemoteMirro
         elif not row.in_flight:
             row.next_poll_at = None
         row.save()
+        if was_in_flight and row.status in ("Succeeded", "Failed") and kind != "projects":
+            transaction.on_commit(lambda: remote_finished.send(sender=model, kind=kind, row=row))
     return row, created
+
+
+def create_remote(row: RemoteMirror, kind: str, body: dict, client: SpeechClient | None = None):
+    """Creates an entity on its resource once: a retry, or a run after a lost answer, finds
+    the first attempt's entity by customProperties.portalRequestId instead of making another."""
+    if row.remote_id:
+        return row
+    request_id = str(row.request_id)
+    body = {
+        **body,
+        "customProperties": {**(body.get("customProperties") or {}), "portalRequestId": request_id},
+    }
+    own_client = client is None
+    client = client or SpeechClient.for_resource(row.resource)
+    try:
+        name = body.get("displayName", "").replace("'", "''")
+        existing = next(
+            (
+                found
+                for found in client.entities_list(kind, filter=f"displayName eq '{name}'")
+                if (found.get("customProperties") or {}).get("portalRequestId") == request_id
+            ),
+            None,
+        )
+        answer = existing or client.request("POST", kind, json=body).json()
+    finally:
+        if own_client:
+            client.close()
+    created, _ = upsert(row.resource, kind, answer)
+    return created
 
 
 def _project_for(resource: SpeechResource, body: dict):
@@ -347,3 +381,38 @@ def remote_refusal(kind: str, pk: int, exc: SpeechError) -> None:
     if row is not None:
         row.properties = {**row.properties, "portalError": exc.message}
         model.objects.filter(id=pk).update(properties=row.properties)
+
+
+def evaluation_details_fetch(evaluation, client: SpeechClient | None = None) -> dict | None:
+    """Stores a finished test's per-file results: each model's score file (reference,
+    hypothesis, alignment) and the audio's content URL, keyed by file."""
+    import httpx
+
+    own_client = client is None
+    client = client or SpeechClient.for_resource(evaluation.resource)
+    try:
+        files = list(client.paged(f"{evaluation.self_url}/files"))
+    except SpeechError:
+        return None
+    finally:
+        if own_client:
+            client.close()
+    rows: dict[str, dict] = {}
+    for item in files:
+        name, url = item.get("name", ""), (item.get("links") or {}).get("contentUrl")
+        if item.get("kind") == "Audio":
+            rows.setdefault(name, {"file": name})["audio"] = url
+        elif (
+            item.get("kind") == "EvaluationDetails"
+            and ".model" in name
+            and name.endswith("_score.json")
+        ):
+            audio, side = name.rsplit(".model", 1)
+            try:
+                score = httpx.get(url, timeout=30).json()
+            except (httpx.HTTPError, ValueError):
+                continue
+            rows.setdefault(audio, {"file": audio})[f"model{side[0]}"] = score
+    details = {"files": sorted(rows.values(), key=lambda r: r["file"])}
+    type(evaluation).objects.filter(id=evaluation.id).update(details=details)
+    return details

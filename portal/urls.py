@@ -25,6 +25,7 @@ urlpatterns = [
         name="membership_update",
     ),
     path("projects/", include("projects.urls")),
+    path("", include("training.urls")),
     path("resources/", include("portal.resources_urls")),
     path("admin/", admin.site.urls),
     # The bundled speech service, on the same server (it is reached only over HTTP).

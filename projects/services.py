@@ -39,37 +39,15 @@ def project_create(
 
 
 def project_create_remote(*, project: Project, client: SpeechClient | None = None) -> Project:
-    """Creates the project on its resource once. A retry, or a run after a lost answer, finds
-    the project of the first attempt by its portalRequestId instead of making a second one."""
-    if project.remote_id:
-        return project
-    from portal.sync import upsert
+    """Creates the project on its resource once (see portal.sync.create_remote)."""
+    from portal.sync import create_remote
 
-    own_client = client is None
-    client = client or SpeechClient.for_resource(project.resource)
-    try:
-        request_id = str(project.request_id)
-        existing = next(
-            (
-                body
-                for body in client.projects_list()
-                if (body.get("customProperties") or {}).get("portalRequestId") == request_id
-            ),
-            None,
-        )
-        body = existing or client.project_create(
-            {
-                "displayName": project.display_name,
-                "description": project.description,
-                "locale": project.locale,
-                "customProperties": {"portalRequestId": request_id},
-            }
-        )
-    finally:
-        if own_client:
-            client.close()
-    row, _ = upsert(project.resource, "projects", body)
-    return row
+    body = {
+        "displayName": project.display_name,
+        "description": project.description,
+        "locale": project.locale,
+    }
+    return create_remote(project, "projects", body, client)
 
 
 # Dataset uploads --------------------------------------------------------------------------------

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 
 from portal.mirror import RemoteMirror, when
@@ -44,6 +47,9 @@ class CustomModel(RemoteMirror):
 
 
 class Evaluation(RemoteMirror):
+    # Per-file results (reference, hypotheses, alignments, audio links), fetched once finished.
+    details = models.JSONField(null=True, blank=True)
+
     project = models.ForeignKey(
         "projects.Project",
         null=True,
@@ -81,3 +87,38 @@ class Transcription(RemoteMirror):
     def apply_remote(self, body: dict) -> None:
         super().apply_remote(body)
         self.model_url = (body.get("model") or {}).get("self", "")
+
+
+class TrainingDraft(models.Model):
+    """The "Train a new model" wizard's draft; each step fills it in, so Back keeps choices."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="training_drafts"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    base_model = models.ForeignKey(BaseModel, null=True, blank=True, on_delete=models.SET_NULL)
+    datasets = models.ManyToManyField("projects.Dataset", blank=True, related_name="+")
+    display_name = models.CharField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+    weight_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    test_dataset = models.ForeignKey(
+        "projects.Dataset", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    model = models.OneToOneField(
+        CustomModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="draft"
+    )
+    evaluation = models.OneToOneField(
+        Evaluation, null=True, blank=True, on_delete=models.SET_NULL, related_name="draft"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"training draft {self.id}"
+
+    @property
+    def submitted(self) -> bool:
+        return self.model_id is not None
