@@ -41,7 +41,9 @@ def project_tab(*, project: Project, tab: str) -> dict:
             "kind": "models",
         }
     if tab == "tests":
-        return {"rows": Evaluation.objects.filter(project=project, **live)}
+        from training.selectors import comparison
+
+        return {"rows": Evaluation.objects.filter(project=project, **live), **comparison(project)}
     return {"rows": Endpoint.objects.filter(project=project, **live)}
 
 

@@ -165,6 +165,7 @@ def retrain(*, model: CustomModel, user) -> TrainingDraft:
         test_dataset=old.test_dataset if old else None,
     )
     draft_submit(draft=draft)
+    draft.refresh_from_db()
     return draft
 
 

@@ -379,6 +379,21 @@ def evaluation_run(evaluation_id: str) -> None:
                 row[f"lexical{n}"] = recognition.lexical
                 row[f"display{n}"] = display
                 if reference is None:
+                    # Audio only: an inspection test, hypotheses without scores.
+                    score = {
+                        "file": name,
+                        "reference": None,
+                        "lexical": recognition.lexical,
+                        "display": display,
+                        "alignment": None,
+                    }
+                    add_file(
+                        evaluation.resource_id,
+                        evaluation.id,
+                        "EvaluationDetails",
+                        f"{Path(name).name}.model{n}_score.json",
+                        json.dumps(score, indent=1).encode(),
+                    )
                     continue
                 counts = word_errors(reference, recognition.lexical, evaluation.locale)
                 tokens = token_errors(reference, display)

@@ -160,3 +160,43 @@ def test_a_failed_training_shows_its_reason(client, editor, project):
     )
     page = client.get(f"/projects/{project.id}/models/{model.id}/").content.decode()
     assert "The training data has no usable text: add a Language dataset." in page
+
+
+def test_retrain_on_the_newest_base_model_and_compare_versions(client, editor, project):
+    client.force_login(editor)
+    sync.resource_sync(project.resource, full=True)
+    text = uploaded(client, project, "Language", "notes.txt", clinic_text(), "Clinic notes")
+    tests = uploaded(
+        client,
+        project,
+        "Acoustic",
+        "test.zip",
+        clinic_acoustic_zip(["clinic03.wav", "clinic06.wav"]),
+        "Two clips",
+    )
+    older = BaseModel.objects.filter(resource=project.resource).order_by("-remote_created_at")[1]
+    draft = start_wizard(client, project)
+    client.post(f"{draft}/new/base/", {"base_model": older.id})
+    client.post(f"{draft}/new/data/", {"datasets": [text.id]})
+    client.post(f"{draft}/new/details/", {"display_name": "First"})
+    client.post(f"{draft}/new/test/", {"test_dataset": tests.id})
+    client.post(f"{draft}/new/review/")
+    first = wait_until(
+        lambda: CustomModel.objects.filter(display_name="First", status="Succeeded").first(),
+        timeout=90,
+    )
+
+    response = client.post(f"/projects/{project.id}/models/{first.id}/retrain/")
+    second = CustomModel.objects.exclude(id=first.id).get(project=project)
+    assert response["Location"] == f"/projects/{project.id}/models/{second.id}/"
+    newest = (
+        BaseModel.objects.filter(resource=project.resource).order_by("-remote_created_at").first()
+    )
+    assert second.draft.base_model == newest and list(second.draft.datasets.all()) == [text]
+    wait_until(
+        lambda: Evaluation.objects.filter(project=project, status="Succeeded").count() == 2,
+        timeout=180,
+    )
+    page = client.get(f"/projects/{project.id}/?tab=tests").content.decode()
+    assert 'id="matrix"' in page and "First" in page and second.display_name in page
+    assert "<polyline" in page and "First → " in page
