@@ -416,3 +416,25 @@ def evaluation_details_fetch(evaluation, client: SpeechClient | None = None) -> 
     details = {"files": sorted(rows.values(), key=lambda r: r["file"])}
     type(evaluation).objects.filter(id=evaluation.id).update(details=details)
     return details
+
+
+def model_files_fetch(model, client: SpeechClient | None = None) -> list | None:
+    """Stores a trained model's file list (names, kinds and signed content URLs)."""
+    own_client = client is None
+    client = client or SpeechClient.for_resource(model.resource)
+    try:
+        files = [
+            {
+                "name": f.get("name"),
+                "kind": f.get("kind"),
+                "url": (f.get("links") or {}).get("contentUrl"),
+            }
+            for f in client.paged(f"{model.self_url}/files")
+        ]
+    except SpeechError:
+        return None
+    finally:
+        if own_client:
+            client.close()
+    type(model).objects.filter(id=model.id).update(files=files)
+    return files

@@ -35,9 +35,22 @@ class CustomModel(RemoteMirror):
     )
     base_model_url = models.URLField(max_length=500, blank=True)
     transcription_until = models.DateTimeField(null=True, blank=True)
+    # The model's files (name, kind, signed content URL), fetched once training succeeded.
+    files = models.JSONField(null=True, blank=True)
 
     class Meta(RemoteMirror.Meta):
         ordering = ["-remote_created_at"]
+
+    @property
+    def expires_soon(self) -> bool:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        return bool(
+            self.transcription_until
+            and self.transcription_until - timezone.now() < timedelta(days=30)
+        )
 
     def apply_remote(self, body: dict) -> None:
         super().apply_remote(body)

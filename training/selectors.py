@@ -71,9 +71,7 @@ def _created(row):
     from datetime import datetime
 
     return (
-        row.remote_created_at
-        if row and row.remote_created_at
-        else datetime.min.replace(tzinfo=UTC)
+        row.remote_created_at if row and row.remote_created_at else datetime.min.replace(tzinfo=UTC)
     )
 
 

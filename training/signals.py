@@ -14,5 +14,6 @@ def on_remote_finished(sender, kind: str, row, **kwargs) -> None:
 
     if kind == "models" and row.status == "Succeeded":
         tasks.auto_test.delay(row.id)
+        tasks.model_files_fetch.delay(row.id)
     elif kind == "evaluations" and row.status == "Succeeded":
         tasks.evaluation_details_fetch.delay(row.id)

@@ -49,3 +49,10 @@ def auto_test(model_id: int) -> None:
     model = CustomModel.objects.select_related("project", "resource").filter(id=model_id).first()
     if model is not None:
         services.auto_test_after_training(model)
+
+
+@shared_task(name="sync.model_files_fetch", acks_late=True)
+def model_files_fetch(model_id: int) -> None:
+    model = CustomModel.objects.select_related("resource").filter(id=model_id).first()
+    if model is not None and model.files is None:
+        sync.model_files_fetch(model)

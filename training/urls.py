@@ -17,6 +17,11 @@ urlpatterns = [
         views.model_retrain,
         name="model_retrain",
     ),
+    path(
+        "projects/<int:project_id>/models/<int:model_id>/delete/",
+        views.model_delete,
+        name="model_delete",
+    ),
     path("projects/<int:project_id>/tests/new/", views.evaluation_new, name="evaluation_new"),
     path(
         "projects/<int:project_id>/tests/<int:evaluation_id>/",

@@ -340,3 +340,22 @@ def evaluation_export(
     response = HttpResponse(buffer.getvalue(), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{evaluation.display_name}.csv"'
     return response
+
+
+@login_required
+@require_POST
+def model_delete(request: HttpRequest, project_id: int, model_id: int) -> HttpResponse:
+    """Deletes a finished model; training cannot be cancelled, and a deployed model is refused
+    by the resource (the refusal shows on the model page)."""
+    from projects import services as project_services
+
+    project = project_for_user(request.user, project_id, Role.EDITOR)
+    model = get_object_or_404(CustomModel, id=model_id, project=project)
+    if model.in_flight:
+        messages.error(
+            request, "Training cannot be cancelled; delete the model when it has finished."
+        )
+        return redirect("model_detail", project_id=project.id, model_id=model.id)
+    project_services.entity_delete(row=model)
+    messages.success(request, f"Deleting {model.display_name}.")
+    return redirect(f"/projects/{project.id}/?tab=models")

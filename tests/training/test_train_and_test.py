@@ -200,3 +200,26 @@ def test_retrain_on_the_newest_base_model_and_compare_versions(client, editor, p
     page = client.get(f"/projects/{project.id}/?tab=tests").content.decode()
     assert 'id="matrix"' in page and "First" in page and second.display_name in page
     assert "<polyline" in page and "First → " in page
+
+
+def test_the_model_page_lists_files_and_a_finished_model_deletes(client, editor, project):
+    client.force_login(editor)
+    sync.resource_sync(project.resource, full=True)
+    text = uploaded(client, project, "Language", "notes.txt", clinic_text(), "Clinic notes")
+    newest = (
+        BaseModel.objects.filter(resource=project.resource).order_by("-remote_created_at").first()
+    )
+    draft = start_wizard(client, project)
+    client.post(f"{draft}/new/base/", {"base_model": newest.id})
+    client.post(f"{draft}/new/data/", {"datasets": [text.id]})
+    client.post(f"{draft}/new/details/", {"display_name": "Short lived"})
+    client.post(f"{draft}/new/test/", {"test_dataset": ""})
+    client.post(f"{draft}/new/review/")
+    model = wait_until(
+        lambda: CustomModel.objects.filter(display_name="Short lived", files__isnull=False).first(),
+        timeout=90,
+    )
+    page = client.get(f"/projects/{project.id}/models/{model.id}/").content.decode()
+    assert "training-report.json" in page and "Transcription until" in page
+    client.post(f"/projects/{project.id}/models/{model.id}/delete/")
+    wait_until(lambda: not CustomModel.objects.filter(id=model.id).exists())
