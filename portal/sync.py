@@ -274,20 +274,27 @@ def entity_poll(kind: str, pk: int, client=None) -> RemoteMirror | None:
 REPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
-def dataset_report_fetch(row, client: SpeechClient | None = None) -> dict | None:
-    """Stores the resource's report file of a finished dataset. Its contentUrl is a signed
-    (SAS) URL, fetched without the key, as it may point at another host."""
-    import httpx
-
+def entity_files(row, client: SpeechClient | None = None) -> list[dict] | None:
+    """The `File` list of an entity, or None when the resource would not say."""
     own_client = client is None
     client = client or SpeechClient.for_resource(row.resource)
     try:
-        files = list(client.paged(f"{row.self_url}/files"))
+        return list(client.paged(f"{row.self_url}/files"))
     except SpeechError:
         return None
     finally:
         if own_client:
             client.close()
+
+
+def dataset_report_fetch(row, client: SpeechClient | None = None) -> dict | None:
+    """Stores the resource's report file of a finished dataset. Its contentUrl is a signed
+    (SAS) URL, fetched without the key, as it may point at another host."""
+    import httpx
+
+    files = entity_files(row, client)
+    if files is None:
+        return None
     report = next((f for f in files if f.get("kind") == "DatasetReport"), None)
     if report is None:
         return None
@@ -388,15 +395,9 @@ def evaluation_details_fetch(evaluation, client: SpeechClient | None = None) -> 
     hypothesis, alignment) and the audio's content URL, keyed by file."""
     import httpx
 
-    own_client = client is None
-    client = client or SpeechClient.for_resource(evaluation.resource)
-    try:
-        files = list(client.paged(f"{evaluation.self_url}/files"))
-    except SpeechError:
+    files = entity_files(evaluation, client)
+    if files is None:
         return None
-    finally:
-        if own_client:
-            client.close()
     rows: dict[str, dict] = {}
     for item in files:
         name, url = item.get("name", ""), (item.get("links") or {}).get("contentUrl")
@@ -420,21 +421,16 @@ def evaluation_details_fetch(evaluation, client: SpeechClient | None = None) -> 
 
 def model_files_fetch(model, client: SpeechClient | None = None) -> list | None:
     """Stores a trained model's file list (names, kinds and signed content URLs)."""
-    own_client = client is None
-    client = client or SpeechClient.for_resource(model.resource)
-    try:
-        files = [
-            {
-                "name": f.get("name"),
-                "kind": f.get("kind"),
-                "url": (f.get("links") or {}).get("contentUrl"),
-            }
-            for f in client.paged(f"{model.self_url}/files")
-        ]
-    except SpeechError:
+    listed = entity_files(model, client)
+    if listed is None:
         return None
-    finally:
-        if own_client:
-            client.close()
+    files = [
+        {
+            "name": f.get("name"),
+            "kind": f.get("kind"),
+            "url": (f.get("links") or {}).get("contentUrl"),
+        }
+        for f in listed
+    ]
     type(model).objects.filter(id=model.id).update(files=files)
     return files

@@ -235,28 +235,26 @@ def dataset_audio(
 # Edit, delete, Connect --------------------------------------------------------------------------
 
 
+def _edit_details(request: HttpRequest, project, row, done: str) -> HttpResponse:
+    """Name and description of a project or dataset; the PATCH runs as a task."""
+    initial = {"display_name": row.display_name, "description": row.description}
+    form = DetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {
+            "displayName": form.cleaned_data["display_name"],
+            "description": form.cleaned_data["description"],
+        }
+        services.entity_update(row=row, changes=changes)
+        messages.success(request, "Saved; the resource is being updated.")
+        return redirect(done)
+    context = {"project": project, "form": form, "title": f"Edit {row.display_name}"}
+    return render(request, "projects/entity_edit.html", context)
+
+
 @login_required
 def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     project = project_for_user(request.user, project_id, Role.EDITOR)
-    form = DetailsForm(
-        request.POST or None,
-        initial={"display_name": project.display_name, "description": project.description},
-    )
-    if request.method == "POST" and form.is_valid():
-        services.entity_update(
-            row=project,
-            changes={
-                "displayName": form.cleaned_data["display_name"],
-                "description": form.cleaned_data["description"],
-            },
-        )
-        messages.success(request, "Saved; the resource is being updated.")
-        return redirect("project_detail", project_id=project.id)
-    return render(
-        request,
-        "projects/entity_edit.html",
-        {"project": project, "form": form, "title": f"Edit {project.display_name}"},
-    )
+    return _edit_details(request, project, project, f"/projects/{project.id}/")
 
 
 @login_required
@@ -276,24 +274,8 @@ def project_delete(request: HttpRequest, project_id: int) -> HttpResponse:
 def dataset_edit(request: HttpRequest, project_id: int, dataset_id: int) -> HttpResponse:
     project = project_for_user(request.user, project_id, Role.EDITOR)
     dataset = get_object_or_404(Dataset, id=dataset_id, project=project)
-    form = DetailsForm(
-        request.POST or None,
-        initial={"display_name": dataset.display_name, "description": dataset.description},
-    )
-    if request.method == "POST" and form.is_valid():
-        services.entity_update(
-            row=dataset,
-            changes={
-                "displayName": form.cleaned_data["display_name"],
-                "description": form.cleaned_data["description"],
-            },
-        )
-        messages.success(request, "Saved; the resource is being updated.")
-        return redirect("dataset_detail", project_id=project.id, dataset_id=dataset.id)
-    return render(
-        request,
-        "projects/entity_edit.html",
-        {"project": project, "form": form, "title": f"Edit {dataset.display_name}"},
+    return _edit_details(
+        request, project, dataset, f"/projects/{project.id}/datasets/{dataset.id}/"
     )
 
 

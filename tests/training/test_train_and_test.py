@@ -30,6 +30,22 @@ def start_wizard(client, project) -> str:
     return response["Location"].rsplit("/new/", 1)[0]
 
 
+def train(client, project, base, datasets, name: str, test=None) -> None:
+    """Walks the wizard with the given choices, one step after the other."""
+    draft = start_wizard(client, project)
+    client.post(f"{draft}/new/base/", {"base_model": base.id})
+    client.post(f"{draft}/new/data/", {"datasets": [d.id for d in datasets]})
+    client.post(f"{draft}/new/details/", {"display_name": name})
+    client.post(f"{draft}/new/test/", {"test_dataset": test.id if test else ""})
+    client.post(f"{draft}/new/review/")
+
+
+def newest_base(project) -> BaseModel:
+    return (
+        BaseModel.objects.filter(resource=project.resource).order_by("-remote_created_at").first()
+    )
+
+
 def test_train_with_the_wizard_auto_test_and_beat_the_base_model(client, editor, project):
     client.force_login(editor)
     sync.resource_sync(project.resource, full=True)
@@ -145,15 +161,7 @@ def test_a_failed_training_shows_its_reason(client, editor, project):
         (FIXTURES / "pronunciation.txt").read_bytes(),
         "Words",
     )
-    newest = (
-        BaseModel.objects.filter(resource=project.resource).order_by("-remote_created_at").first()
-    )
-    draft = start_wizard(client, project)
-    client.post(f"{draft}/new/base/", {"base_model": newest.id})
-    client.post(f"{draft}/new/data/", {"datasets": [words.id]})
-    client.post(f"{draft}/new/details/", {"display_name": "Words only"})
-    client.post(f"{draft}/new/test/", {"test_dataset": ""})
-    client.post(f"{draft}/new/review/")
+    train(client, project, newest_base(project), [words], "Words only")
     model = wait_until(
         lambda: CustomModel.objects.filter(display_name="Words only", status="Failed").first(),
         timeout=90,
@@ -175,12 +183,7 @@ def test_retrain_on_the_newest_base_model_and_compare_versions(client, editor, p
         "Two clips",
     )
     older = BaseModel.objects.filter(resource=project.resource).order_by("-remote_created_at")[1]
-    draft = start_wizard(client, project)
-    client.post(f"{draft}/new/base/", {"base_model": older.id})
-    client.post(f"{draft}/new/data/", {"datasets": [text.id]})
-    client.post(f"{draft}/new/details/", {"display_name": "First"})
-    client.post(f"{draft}/new/test/", {"test_dataset": tests.id})
-    client.post(f"{draft}/new/review/")
+    train(client, project, older, [text], "First", tests)
     first = wait_until(
         lambda: CustomModel.objects.filter(display_name="First", status="Succeeded").first(),
         timeout=90,
@@ -206,15 +209,7 @@ def test_the_model_page_lists_files_and_a_finished_model_deletes(client, editor,
     client.force_login(editor)
     sync.resource_sync(project.resource, full=True)
     text = uploaded(client, project, "Language", "notes.txt", clinic_text(), "Clinic notes")
-    newest = (
-        BaseModel.objects.filter(resource=project.resource).order_by("-remote_created_at").first()
-    )
-    draft = start_wizard(client, project)
-    client.post(f"{draft}/new/base/", {"base_model": newest.id})
-    client.post(f"{draft}/new/data/", {"datasets": [text.id]})
-    client.post(f"{draft}/new/details/", {"display_name": "Short lived"})
-    client.post(f"{draft}/new/test/", {"test_dataset": ""})
-    client.post(f"{draft}/new/review/")
+    train(client, project, newest_base(project), [text], "Short lived")
     model = wait_until(
         lambda: CustomModel.objects.filter(display_name="Short lived", files__isnull=False).first(),
         timeout=90,
