@@ -224,14 +224,16 @@ def test_in_flight_models_are_polled_until_they_finish(
 def test_a_budget_that_fits_the_quota_is_never_throttled(team, live_server, settings):
     settings.LOCALSPEECH_REQUESTS_PER_WINDOW = 5
     settings.LOCALSPEECH_WINDOW_SECONDS = 2
-    resource = register(live_server, team, budget_requests=5, budget_seconds=2)
+    # One request of margin: a request counted at the end of a window here can arrive at the
+    # start of the next one there.
+    resource = register(live_server, team, budget_requests=4, budget_seconds=2)
     with SpeechClient.for_resource(resource) as client:
         start = time.monotonic()
         report = sync.resource_sync(resource, client=client)
         elapsed = time.monotonic() - start
     assert report.requests > 5  # more than one window's worth
     assert client.throttled == 0
-    assert elapsed >= 2 * (report.requests // 5 - 1)
+    assert elapsed >= 2 * (report.requests // 4 - 1)
 
 
 def test_a_resource_that_throttles_is_waited_on(team, live_server, settings):
