@@ -47,6 +47,7 @@ class SpeechResourceForm(forms.ModelForm):
             "management_url",
             "recognition_url",
             "api_version",
+            "arm_id",
             "teams",
             "default_team",
             "budget_requests",

@@ -86,6 +86,8 @@ class SpeechResource(models.Model):
         help_text="Base of recognition, e.g. https://westus.stt.speech.microsoft.com"
     )
     api_version = models.CharField(max_length=20, default="v3.2")
+    # /subscriptions/.../accounts/NAME: copy authorizations name their source resource by it.
+    arm_id = models.CharField("Azure resource id", max_length=500, blank=True)
     encrypted_key = models.TextField()
     key_last4 = models.CharField(max_length=4)
     teams = models.ManyToManyField(Team, related_name="speech_resources", blank=True)

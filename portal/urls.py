@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("projects/", include("projects.urls")),
     path("", include("training.urls")),
+    path("", include("deployments.urls")),
     path("resources/", include("portal.resources_urls")),
     path("admin/", admin.site.urls),
     # The bundled speech service, on the same server (it is reached only over HTTP).

@@ -36,14 +36,22 @@ def staff(client: Client, team):
 
 
 def register(
-    live_server, team, key: str | None = None, name: str = "Local westus", **extra
+    live_server,
+    team,
+    key: str | None = None,
+    name: str = "Local westus",
+    region: str = "westus",
+    **extra,
 ) -> SpeechResource:
+    arm_id = ""
     if key is None:
-        _, key = resource_create(name=name, region="westus")
+        local, key = resource_create(name=name, region=region)
+        arm_id = local.resource_id
     resource = SpeechResource(
         name=name,
         kind="local",
-        region="westus",
+        region=region,
+        arm_id=arm_id,
         management_url=live_server.url,
         recognition_url=live_server.url,
         default_team=team,

@@ -6,6 +6,7 @@ talks to the service over HTTP at --url.
 
 from __future__ import annotations
 
+import json
 from io import StringIO
 
 from django.core.management import call_command
@@ -39,7 +40,11 @@ class Command(BaseCommand):
             return
         out = StringIO()
         call_command("localspeech", "createkey", "--region", region, "--name", name, stdout=out)
+        key = out.getvalue().strip()
+        info = StringIO()
+        call_command("localspeech", "showkey", key, "--json", stdout=info)
         resource = SpeechResource(
+            arm_id=json.loads(info.getvalue())["resourceId"],
             name=name,
             kind=ResourceKind.LOCAL,
             region=region,
@@ -47,5 +52,5 @@ class Command(BaseCommand):
             recognition_url=url,
             default_team=team,
         )
-        resource_save(resource=resource, key=out.getvalue().strip(), teams=[team])
+        resource_save(resource=resource, key=key, teams=[team])
         self.stdout.write(f"Registered {name} at {url} for {team.name}.")

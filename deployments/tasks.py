@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from deployments import services
+from deployments.models import CopyOperation, CopyState, Endpoint, TryIt
+from portal import sync
+from portal.speech.client import backoff
+from portal.speech.errors import SpeechError, SpeechTransientError
+
+
+# Throttling, brief failures and a copy still running retry with backoff honouring
+# Retry-After; each step is recorded, so a rerun continues instead of starting over.
+@shared_task(name="sync.endpoint_create_remote", bind=True, acks_late=True, max_retries=5)
+def endpoint_create_remote(self, endpoint_id: int) -> None:
+    endpoint = Endpoint.objects.select_related("resource", "project").filter(id=endpoint_id).first()
+    if endpoint is None or endpoint.remote_id:
+        return
+    try:
+        sync.create_remote(endpoint, "endpoints", services.endpoint_body(endpoint))
+    except SpeechTransientError as exc:
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries, exc.retry_after)) from exc
+    except SpeechError as exc:
+        Endpoint.objects.filter(id=endpoint_id).update(
+            status="Failed",
+            properties={"error": {"code": exc.code or "Refused", "message": exc.message}},
+        )
+
+
+@shared_task(name="sync.try_it", acks_late=True)
+def try_it(attempt_id: str) -> None:
+    attempt = TryIt.objects.select_related("endpoint__resource").filter(id=attempt_id).first()
+    if attempt is not None and not attempt.done:
+        services.try_it_run(attempt=attempt)
+
+
+@shared_task(name="sync.endpoint_logs_fetch", acks_late=True)
+def endpoint_logs_fetch(endpoint_id: int) -> None:
+    endpoint = Endpoint.objects.select_related("resource").filter(id=endpoint_id).first()
+    if endpoint is not None and endpoint.self_url:
+        try:
+            services.endpoint_logs_fetch(endpoint)
+        except SpeechError as exc:
+            Endpoint.objects.filter(id=endpoint_id).update(logs=[{"error": exc.message}])
+
+
+@shared_task(name="sync.model_copy", bind=True, acks_late=True, max_retries=20)
+def model_copy(self, copy_id: str) -> None:
+    copy = (
+        CopyOperation.objects.select_related(
+            "source__resource", "target_resource", "target_project"
+        )
+        .filter(id=copy_id, state=CopyState.RUNNING)
+        .first()
+    )
+    if copy is None:
+        return
+    try:
+        services.copy_run(copy=copy)
+    except SpeechTransientError as exc:
+        raise self.retry(exc=exc, countdown=backoff(self.request.retries, exc.retry_after)) from exc
+    except (SpeechError, services.DeployRefused) as exc:
+        CopyOperation.objects.filter(id=copy_id).update(
+            state=CopyState.FAILED, error=str(exc)[:1000]
+        )
