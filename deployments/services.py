@@ -204,3 +204,55 @@ def _resource_id(resource) -> str:
             "resource's page (copies name their source by it)."
         )
     return resource.arm_id
+
+
+def endpoint_log_delete(endpoint: Endpoint, name: str) -> None:
+    """Deletes one logged recognition (its audio and result) on the resource."""
+    with SpeechClient.for_resource(endpoint.resource) as client:
+        client.request("DELETE", f"{endpoint.self_url}/files/logs/{name}.wav")
+    rows = [log for log in (endpoint.logs or []) if log.get("name") != name]
+    Endpoint.objects.filter(id=endpoint.id).update(logs=rows)
+
+
+def test_set_from_logs(*, endpoint: Endpoint, user, items: list[dict]):
+    """Starts an Acoustic dataset from logged audio and the transcripts the user corrected: the
+    worker downloads the audio into a zip, then the upload wizard validates it as usual."""
+    import json
+
+    from deployments import tasks
+    from projects.services import upload_set_kind, upload_start
+
+    if not items:
+        raise DeployRefused("Select at least one log with its corrected transcript.")
+    for item in items:
+        if not item.get("transcript", "").strip():
+            raise DeployRefused(f"Write the transcript of {item['name']} (what was really said).")
+    upload = upload_start(project=endpoint.project, user=user)
+    upload_set_kind(upload=upload, kind="Acoustic")
+    upload.folder.mkdir(parents=True, exist_ok=True)
+    (upload.folder / "logs.json").write_text(json.dumps(items))
+    tasks.test_set_build.delay_on_commit(str(upload.id))
+    return upload
+
+
+def test_set_build(upload) -> None:
+    import io
+    import json
+    import zipfile
+
+    from projects.services import upload_validate
+
+    items = json.loads((upload.folder / "logs.json").read_text())
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        lines = []
+        for index, item in enumerate(items, start=1):
+            name = f"log{index:03d}.wav"
+            archive.writestr(name, httpx.get(item["audio"], timeout=60).content)
+            lines.append(f"{name}\t{' '.join(item['transcript'].split())}")
+        archive.writestr("trans.txt", "\n".join(lines) + "\n")
+    upload.file_name, upload.source = "endpoint-logs.zip", "file"
+    (upload.folder / upload.file_name).write_bytes(buffer.getvalue())
+    upload.file_size = len(buffer.getvalue())
+    upload.save()
+    upload_validate(upload=upload)

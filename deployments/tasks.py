@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+
 from celery import shared_task
 
 from deployments import services
@@ -63,3 +65,21 @@ def model_copy(self, copy_id: str) -> None:
         CopyOperation.objects.filter(id=copy_id).update(
             state=CopyState.FAILED, error=str(exc)[:1000]
         )
+
+
+@shared_task(name="sync.endpoint_log_delete", acks_late=True)
+def endpoint_log_delete(endpoint_id: int, name: str) -> None:
+    endpoint = Endpoint.objects.select_related("resource").filter(id=endpoint_id).first()
+    if endpoint is not None:
+        # Already gone, or refused: the next refresh shows what is there.
+        with contextlib.suppress(SpeechError):
+            services.endpoint_log_delete(endpoint, name)
+
+
+@shared_task(name="projects.test_set_build", acks_late=True)
+def test_set_build(upload_id: str) -> None:
+    from projects.models import DatasetUpload
+
+    upload = DatasetUpload.objects.select_related("project__resource").filter(id=upload_id).first()
+    if upload is not None and not upload.file_name:
+        services.test_set_build(upload)

@@ -15,6 +15,11 @@ urlpatterns = [
         name="endpoint_change",
     ),
     path("projects/<int:project_id>/endpoints/<int:endpoint_id>/try/", views.try_it, name="try_it"),
+    path(
+        "projects/<int:project_id>/endpoints/<int:endpoint_id>/test-set/",
+        views.test_set,
+        name="test_set",
+    ),
     path("projects/<int:project_id>/models/<int:model_id>/copy/", views.copy_new, name="copy_new"),
     path("copies/<uuid:copy_id>/new/region/", views.copy_region, name="copy_region"),
     path("copies/<uuid:copy_id>/new/resource/", views.copy_resource, name="copy_resource"),

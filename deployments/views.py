@@ -108,6 +108,9 @@ def endpoint_change(request: HttpRequest, project_id: int, endpoint_id: int) -> 
     elif action == "logs":
         tasks.endpoint_logs_fetch.delay_on_commit(endpoint.id)
         messages.info(request, "Fetching the endpoint's logs.")
+    elif action == "log_delete" and request.POST.get("name"):
+        tasks.endpoint_log_delete.delay_on_commit(endpoint.id, request.POST["name"])
+        messages.success(request, "Deleting the log.")
     elif action == "delete":
         project_services.entity_delete(row=endpoint)
         messages.success(request, f"Deleting {endpoint.display_name}.")
@@ -281,3 +284,35 @@ def copy_progress(request: HttpRequest, copy_id) -> HttpResponse:
             response.status_code = HTMX_STOP_POLLING
         return response
     return render(request, "deployments/copy_progress.html", context)
+
+
+@login_required
+def test_set(request: HttpRequest, project_id: int, endpoint_id: int) -> HttpResponse:
+    """Make a test set: the chosen logs' audio with the transcripts the user corrects."""
+    project = project_for_user(request.user, project_id, Role.EDITOR)
+    endpoint = get_object_or_404(Endpoint, id=endpoint_id, project=project)
+    logs = {log["name"]: log for log in endpoint.logs or [] if log.get("audio")}
+    chosen = [logs[n] for n in request.POST.getlist("logs") if n in logs]
+    if request.POST.get("confirm"):
+        items = [
+            {
+                "name": log["name"],
+                "audio": log["audio"],
+                "transcript": request.POST.get(f"text-{log['name']}", ""),
+            }
+            for log in chosen
+        ]
+        try:
+            upload = services.test_set_from_logs(endpoint=endpoint, user=request.user, items=items)
+        except DeployRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("upload_validation", upload_id=upload.id)
+    if not chosen:
+        messages.error(request, "Select at least one log.")
+        return redirect("endpoint_detail", project_id=project.id, endpoint_id=endpoint.id)
+    return render(
+        request,
+        "deployments/test_set.html",
+        {"project": project, "endpoint": endpoint, "logs": chosen},
+    )

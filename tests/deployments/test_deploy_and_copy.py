@@ -86,6 +86,48 @@ def test_deploy_swap_try_it_and_see_the_log(client, project, trained):
     assert any("Metformin" in (log.get("text") or "") for log in endpoint.logs)
     assert httpx.get(endpoint.logs[0]["audio"]).content == audio
 
+    # Make a test set from the log, with the transcript corrected, through the upload wizard.
+    name = endpoint.logs[0]["name"]
+    page = client.post(
+        f"/projects/{project.id}/endpoints/{endpoint.id}/test-set/", {"logs": [name]}
+    ).content.decode()
+    assert "Write what was really said" in page
+    response = client.post(
+        f"/projects/{project.id}/endpoints/{endpoint.id}/test-set/",
+        {
+            "logs": [name],
+            "confirm": "1",
+            f"text-{name}": "Metformin continued for diabetes with diet.",
+        },
+    )
+    upload_id = response["Location"].split("/uploads/")[1].split("/")[0]
+    from projects.models import Dataset, DatasetUpload
+
+    upload = wait_until(
+        lambda: DatasetUpload.objects.filter(id=upload_id, report__isnull=False).first(), timeout=60
+    )
+    assert upload.report["status"] == "Succeeded" and upload.report["acceptedLineCount"] == 1
+    client.post(
+        f"/projects/uploads/{upload_id}/new/details/", {"display_name": "From the endpoint"}
+    )
+    wait_until(
+        lambda: Dataset.objects.filter(
+            display_name="From the endpoint", status="Succeeded"
+        ).exists(),
+        timeout=60,
+    )
+
+    client.post(
+        f"/projects/{project.id}/endpoints/{endpoint.id}/change/",
+        {"action": "log_delete", "name": name},
+    )
+    wait_until(
+        lambda: not any(log["name"] == name for log in Endpoint.objects.get(id=endpoint.id).logs)
+    )
+    headers = {"Ocp-Apim-Subscription-Key": project.resource.key()}
+    remaining = httpx.get(f"{endpoint.self_url}/files/logs", headers=headers).json()["values"]
+    assert not any(f["name"].startswith(name) for f in remaining)
+
 
 def test_copy_to_another_region_connects_the_same_files(
     client, project, trained, team, live_server
