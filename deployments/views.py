@@ -18,6 +18,7 @@ from projects import services as project_services
 from projects.access import project_for_user
 from projects.models import Project
 from training.models import BaseModel, CustomModel
+from training.selectors import model_names
 
 
 def _models(project) -> list[tuple[str, str]]:
@@ -57,19 +58,6 @@ def endpoint_new(request: HttpRequest, project_id: int) -> HttpResponse:
     )
 
 
-def _names(project) -> dict[str, str]:
-    names = {
-        m.self_url: m.display_name for m in CustomModel.objects.filter(resource=project.resource)
-    }
-    names.update(
-        {
-            b.self_url: f"Base model {b.display_name}"
-            for b in BaseModel.objects.filter(resource=project.resource)
-        }
-    )
-    return names
-
-
 @login_required
 def endpoint_detail(request: HttpRequest, project_id: int, endpoint_id: int) -> HttpResponse:
     project = project_for_user(request.user, project_id)
@@ -80,7 +68,7 @@ def endpoint_detail(request: HttpRequest, project_id: int, endpoint_id: int) -> 
     context = {
         "project": project,
         "endpoint": endpoint,
-        "model_name": _names(project).get(endpoint.model_url, endpoint.model_url),
+        "model_name": model_names(project).get(endpoint.model_url, endpoint.model_url),
         "model": model,
         "choices": _models(project),
         "latest_try": endpoint.tries.order_by("-created_at").first(),

@@ -77,3 +77,17 @@ def _created(row):
 
 def _colour(index: int) -> str:
     return ["#2457d6", "#1f8a4c", "#b7791f", "#c53030", "#6b46c1"][index % 5]
+
+
+def model_names(project) -> dict[str, str]:
+    """Display names of the resource's custom and base models, by their `self` URL."""
+    names = {
+        m.self_url: m.display_name for m in CustomModel.objects.filter(resource=project.resource)
+    }
+    names.update(
+        {
+            b.self_url: f"Base model {b.display_name}"
+            for b in BaseModel.objects.filter(resource=project.resource)
+        }
+    )
+    return names

@@ -17,6 +17,7 @@ from projects.models import Dataset
 from training import services
 from training.forms import DetailsForm, EvaluationForm
 from training.models import BaseModel, CustomModel, Evaluation, TrainingDraft
+from training.selectors import model_names
 from training.services import TrainingRefused
 
 STEPS = [
@@ -247,24 +248,11 @@ def evaluation_new(request: HttpRequest, project_id: int) -> HttpResponse:
     return render(request, "training/evaluation_new.html", {"project": project, "form": form})
 
 
-def _names(project) -> dict[str, str]:
-    names = {
-        m.self_url: m.display_name for m in CustomModel.objects.filter(resource=project.resource)
-    }
-    names.update(
-        {
-            b.self_url: f"Base model {b.display_name}"
-            for b in BaseModel.objects.filter(resource=project.resource)
-        }
-    )
-    return names
-
-
 @login_required
 def evaluation_detail(request: HttpRequest, project_id: int, evaluation_id: int) -> HttpResponse:
     project = project_for_user(request.user, project_id)
     evaluation = get_object_or_404(Evaluation, id=evaluation_id, project=project)
-    names = _names(project)
+    names = model_names(project)
     sides = []
     for n, url in ((1, evaluation.model1_url), (2, evaluation.model2_url)):
         wer = evaluation.properties.get(f"wordErrorRate{n}")
