@@ -22,6 +22,8 @@ run: $(VENV)/.installed
 	python manage.py migrate --noinput
 	python manage.py demo_user
 	python manage.py register_local_resource --url http://127.0.0.1:8000 --region westus
+	python manage.py register_local_resource --url http://127.0.0.1:8000 --region westeurope
+	python manage.py seed_demo
 	@echo "Portal on http://127.0.0.1:8000 (Ctrl-C stops web, worker and beat)"
 	honcho start -f Procfile -p 8000
 

@@ -142,3 +142,45 @@ class RequestWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource_id}@{self.window}: {self.count}"
+
+
+class DemoSeed(models.Model):
+    """The demo workspace of a team, made through the product's own services and tasks."""
+
+    STEPS = ["project", "datasets", "model", "test", "endpoint", "done"]
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="demo")
+    resource = models.ForeignKey(SpeechResource, on_delete=models.CASCADE, related_name="+")
+    step = models.CharField(max_length=20, default="project")
+    error = models.CharField(max_length=1000, blank=True)
+    dismissed = models.BooleanField(default=False)
+    project = models.ForeignKey(
+        "projects.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    language = models.ForeignKey(
+        "projects.Dataset", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pronunciation = models.ForeignKey(
+        "projects.Dataset", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    test_set = models.ForeignKey(
+        "projects.Dataset", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    model = models.ForeignKey(
+        "training.CustomModel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    evaluation = models.ForeignKey(
+        "training.Evaluation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    endpoint = models.ForeignKey(
+        "deployments.Endpoint", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"demo of {self.team} ({self.step})"
+
+    @property
+    def done(self) -> bool:
+        return self.step == "done"

@@ -15,8 +15,13 @@ def teams_visible_to(*, user: AbstractBaseUser) -> QuerySet[Team]:
 
 
 def dashboard_summary(*, user: AbstractBaseUser) -> dict:
+    from portal.models import DemoSeed
+
     memberships = user.memberships.select_related("team").order_by("team__name")
-    return {"memberships": memberships}
+    demos = DemoSeed.objects.filter(team__memberships__user=user, dismissed=False).select_related(
+        "project", "model", "evaluation", "endpoint", "language", "test_set"
+    )
+    return {"memberships": memberships, "demos": demos}
 
 
 def resources_overview():

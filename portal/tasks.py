@@ -107,3 +107,23 @@ def entity_delete(self, kind: str, pk: int) -> None:
         _retry(self, exc)
     except SpeechError as exc:
         sync.remote_refusal(kind, pk, exc)
+
+
+@shared_task(name="sync.demo_advance", bind=True, acks_late=True, max_retries=200)
+def demo_advance(self, seed_id: int) -> None:
+    """Advances the demo; while the resource works it looks again every two seconds. A failure
+    is kept on the demo and shown on the dashboard; the portal itself goes on."""
+    from portal import demo
+    from portal.models import DemoSeed
+
+    seed = DemoSeed.objects.select_related("team", "resource").filter(id=seed_id).first()
+    if seed is None or seed.done:
+        return
+    try:
+        demo.demo_advance(seed)
+    except demo.Waiting as exc:
+        raise self.retry(exc=exc, countdown=2) from exc
+    except SpeechTransientError as exc:
+        _retry(self, exc)
+    except Exception as exc:  # any failure belongs on the dashboard, with its reason
+        DemoSeed.objects.filter(id=seed_id).update(error=str(exc)[:1000])

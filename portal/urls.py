@@ -11,6 +11,7 @@ handler404 = "portal.views.error_404"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("demo/<int:demo_id>/dismiss/", views.demo_dismiss, name="demo_dismiss"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -20,7 +20,22 @@ from portal.models import Membership, Role, WorkerHeartbeat
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/dashboard.html", selectors.dashboard_summary(user=request.user))
+    context = selectors.dashboard_summary(user=request.user)
+    if request.htmx and request.GET.get("part") == "demo":
+        response = render(request, "portal/dashboard.html#demo", context)
+        if all(d.done or d.error for d in context["demos"]):
+            response.status_code = 286  # nothing left in flight: stop polling
+        return response
+    return render(request, "portal/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def demo_dismiss(request: HttpRequest, demo_id: int) -> HttpResponse:
+    from portal.models import DemoSeed
+
+    DemoSeed.objects.filter(id=demo_id, team__memberships__user=request.user).update(dismissed=True)
+    return redirect("dashboard")
 
 
 @login_required

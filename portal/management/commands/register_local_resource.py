@@ -32,9 +32,12 @@ class Command(BaseCommand):
         url = options["url"].rstrip("/")
         region = options["region"]
         name = options["name"] or f"Local speech ({region})"
-        existing = SpeechResource.objects.filter(
-            kind=ResourceKind.LOCAL, region=region, management_url=url
-        ).first()
+        existing = (
+            SpeechResource.objects.filter(name=name).first()
+            or SpeechResource.objects.filter(
+                kind=ResourceKind.LOCAL, region=region, management_url=url
+            ).first()
+        )
         if existing:
             self.stdout.write(f"{existing.name} is already registered.")
             return
