@@ -49,3 +49,19 @@ def test_a_deleted_demo_is_made_again_only_with_force(demo_ready):
     call_command("seed_demo", "--force")
     seed = wait_until(lambda: DemoSeed.objects.filter(step="done").first(), timeout=150)
     assert seed.project is not None and Project.objects.count() == 1
+
+
+def test_a_failed_demo_shows_its_reason_and_the_portal_goes_on(client, live_server, celery_worker):
+    from portal.demo import demo_start
+    from portal.models import Role
+    from tests.factories import make_member, make_team
+    from tests.portal.test_resources import register
+
+    team = make_team("Demo team")
+    broken = register(live_server, team, key="f" * 32)  # a key the service does not know
+    demo_start(team=team, resource=broken)
+    seed = wait_until(lambda: DemoSeed.objects.exclude(error="").first(), timeout=60)
+    assert "The key was refused (401)" in seed.error
+    client.force_login(make_member(team, Role.VIEWER))
+    page = client.get("/").content.decode()
+    assert "The demo could not be finished" in page and "The key was refused" in page
