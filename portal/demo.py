@@ -123,9 +123,11 @@ def demo_advance(seed: DemoSeed) -> DemoSeed:
                 description="Dictated clinic notes: a custom model that knows cardiology terms.",
             )
             seed.save(update_fields=["project"])
+        seed.project.refresh_from_db()
+        if seed.project.status == "Failed":
+            raise RuntimeError(f"Creating the demo project failed: {seed.project.error['message']}")
         if seed.project.remote_id is None:
-            projects.project_create_remote(project=seed.project)
-            seed.project.refresh_from_db()
+            raise Waiting("Creating the demo project")
         sync.resource_sync(seed.resource, full=False)
         seed.step = "datasets"
         seed.save(update_fields=["step"])

@@ -31,6 +31,9 @@ class RemoteMirror(models.Model):
     deleted_remotely_at = models.DateTimeField(null=True, blank=True)
     next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
     poll_failures = models.PositiveIntegerField(default=0)
+    # A worker creating the entity on its resource claims the row until then, so two runs of
+    # the same create never both send it.
+    create_claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -45,7 +48,7 @@ class RemoteMirror(models.Model):
 
     @property
     def in_flight(self) -> bool:
-        return self.status in IN_FLIGHT
+        return self.status in IN_FLIGHT and not (self.remote_id is None and self.error)
 
     @property
     def error(self) -> dict | None:

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -31,6 +32,7 @@ SYNC_ORDER = ("projects", "datasets", "models", "evaluations", "endpoints", "tra
 # Cursors step back one second: lastActionDateTime has one-second resolution, so a change in
 # the same second as the newest one seen must still be listed next time.
 CURSOR_OVERLAP = timedelta(seconds=1)
+CREATE_CLAIM_SECONDS = 120
 
 
 def mirror_models() -> dict[str, type[RemoteMirror]]:
@@ -102,6 +104,15 @@ def create_remote(row: RemoteMirror, kind: str, body: dict, client: SpeechClient
     the first attempt's entity by customProperties.portalRequestId instead of making another."""
     if row.remote_id:
         return row
+    now = timezone.now()
+    claimed = (
+        type(row)
+        .objects.filter(id=row.id, remote_id__isnull=True)
+        .filter(Q(create_claimed_until__isnull=True) | Q(create_claimed_until__lt=now))
+        .update(create_claimed_until=now + timedelta(seconds=CREATE_CLAIM_SECONDS))
+    )
+    if not claimed:
+        raise SpeechTransientError("Another worker is creating this entity.", retry_after=3)
     request_id = str(row.request_id)
     body = {
         **body,
@@ -120,10 +131,11 @@ def create_remote(row: RemoteMirror, kind: str, body: dict, client: SpeechClient
             None,
         )
         answer = existing or client.request("POST", kind, json=body).json()
+        created, _ = upsert(row.resource, kind, answer)
     finally:
         if own_client:
             client.close()
-    created, _ = upsert(row.resource, kind, answer)
+        type(row).objects.filter(id=row.id).update(create_claimed_until=None)
     return created
 
 

@@ -19,6 +19,12 @@ def project_create_remote(self, project_id: int) -> None:
         services.project_create_remote(project=project)
     except SpeechTransientError as exc:
         raise self.retry(exc=exc, countdown=backoff(self.request.retries, exc.retry_after)) from exc
+    except SpeechError as exc:
+        # A refusal (a bad key, a locale the resource lacks) is the project's failure, shown.
+        Project.objects.filter(id=project_id).update(
+            status="Failed",
+            properties={"error": {"code": exc.code or "Refused", "message": exc.message}},
+        )
 
 
 @shared_task(name="projects.upload_validate", acks_late=True)
