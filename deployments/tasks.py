@@ -6,27 +6,16 @@ from celery import shared_task
 
 from deployments import services
 from deployments.models import CopyOperation, CopyState, Endpoint, TryIt
-from portal import sync
 from portal.speech.client import backoff
 from portal.speech.errors import SpeechError, SpeechTransientError
+from portal.tasks import remote_create
 
 
 # Throttling, brief failures and a copy still running retry with backoff honouring
 # Retry-After; each step is recorded, so a rerun continues instead of starting over.
 @shared_task(name="sync.endpoint_create_remote", bind=True, acks_late=True, max_retries=5)
 def endpoint_create_remote(self, endpoint_id: int) -> None:
-    endpoint = Endpoint.objects.select_related("resource", "project").filter(id=endpoint_id).first()
-    if endpoint is None or endpoint.remote_id:
-        return
-    try:
-        sync.create_remote(endpoint, "endpoints", services.endpoint_body(endpoint))
-    except SpeechTransientError as exc:
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries, exc.retry_after)) from exc
-    except SpeechError as exc:
-        Endpoint.objects.filter(id=endpoint_id).update(
-            status="Failed",
-            properties={"error": {"code": exc.code or "Refused", "message": exc.message}},
-        )
+    remote_create(self, Endpoint, "endpoints", endpoint_id, services.endpoint_body)
 
 
 @shared_task(name="sync.try_it", acks_late=True)

@@ -26,6 +26,24 @@ def _retry(task, exc: SpeechTransientError):
     raise task.retry(exc=exc, countdown=backoff(task.request.retries, exc.retry_after))
 
 
+def remote_create(task, model_class, kind: str, pk: int, body_for) -> None:
+    """The body of every "create on the resource" task: throttling and brief failures retry with
+    backoff honouring Retry-After (the create finds its first attempt, so a retry never makes a
+    second entity); a refusal (a bad key, an expired base model) is the row's failure, shown."""
+    row = model_class.objects.select_related("resource").filter(id=pk).first()
+    if row is None or row.remote_id:
+        return
+    try:
+        sync.create_remote(row, kind, body_for(row))
+    except SpeechTransientError as exc:
+        _retry(task, exc)
+    except SpeechError as exc:
+        model_class.objects.filter(id=pk).update(
+            status="Failed",
+            properties={"error": {"code": exc.code or "Refused", "message": exc.message}},
+        )
+
+
 @shared_task(name="portal.heartbeat", acks_late=True)
 def heartbeat() -> None:
     heartbeat_record(hostname=socket.gethostname())

@@ -38,16 +38,19 @@ def project_create(
     return project
 
 
-def project_create_remote(*, project: Project, client: SpeechClient | None = None) -> Project:
-    """Creates the project on its resource once (see portal.sync.create_remote)."""
-    from portal.sync import create_remote
-
-    body = {
+def project_body(project: Project) -> dict:
+    return {
         "displayName": project.display_name,
         "description": project.description,
         "locale": project.locale,
     }
-    return create_remote(project, "projects", body, client)
+
+
+def project_create_remote(*, project: Project, client: SpeechClient | None = None) -> Project:
+    """Creates the project on its resource once (see portal.sync.create_remote)."""
+    from portal.sync import create_remote
+
+    return create_remote(project, "projects", project_body(project), client)
 
 
 # Dataset uploads --------------------------------------------------------------------------------

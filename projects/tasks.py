@@ -4,27 +4,15 @@ from celery import shared_task
 
 from portal.speech.client import backoff
 from portal.speech.errors import SpeechError, SpeechTransientError
+from portal.tasks import remote_create
 from projects import services
 from projects.models import DatasetUpload, Project, UploadState
 
 
-# A throttled or briefly failing resource is retried with backoff honouring Retry-After; the
-# service finds the first attempt's project, so a retry never makes a second one.
+# Retries and refusals as in portal.tasks.remote_create: a retry never makes a second project.
 @shared_task(name="sync.project_create_remote", bind=True, acks_late=True, max_retries=5)
 def project_create_remote(self, project_id: int) -> None:
-    project = Project.objects.select_related("resource").filter(id=project_id).first()
-    if project is None:
-        return
-    try:
-        services.project_create_remote(project=project)
-    except SpeechTransientError as exc:
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries, exc.retry_after)) from exc
-    except SpeechError as exc:
-        # A refusal (a bad key, a locale the resource lacks) is the project's failure, shown.
-        Project.objects.filter(id=project_id).update(
-            status="Failed",
-            properties={"error": {"code": exc.code or "Refused", "message": exc.message}},
-        )
+    remote_create(self, Project, "projects", project_id, services.project_body)
 
 
 @shared_task(name="projects.upload_validate", acks_late=True)

@@ -3,38 +3,20 @@ from __future__ import annotations
 from celery import shared_task
 
 from portal import sync
-from portal.speech.client import backoff
-from portal.speech.errors import SpeechError, SpeechTransientError
+from portal.tasks import remote_create
 from training import services
 from training.models import CustomModel, Evaluation
 
 
-def _create(task, model_class, kind: str, pk: int, body_for) -> None:
-    row = model_class.objects.select_related("resource", "project").filter(id=pk).first()
-    if row is None or row.remote_id:
-        return
-    try:
-        sync.create_remote(row, kind, body_for(row))
-    except SpeechTransientError as exc:
-        raise task.retry(exc=exc, countdown=backoff(task.request.retries, exc.retry_after)) from exc
-    except SpeechError as exc:
-        # A refusal (past its adaptation date, a dataset it cannot use) is the row's failure.
-        model_class.objects.filter(id=pk).update(
-            status="Failed",
-            properties={"error": {"code": exc.code or "Refused", "message": exc.message}},
-        )
-
-
-# Throttling and brief failures retry with backoff honouring Retry-After; the create finds the
-# first attempt's entity, so a retry never trains twice.
+# Retries and refusals as in portal.tasks.remote_create: a retry never trains twice.
 @shared_task(name="sync.model_create_remote", bind=True, acks_late=True, max_retries=5)
 def model_create_remote(self, model_id: int) -> None:
-    _create(self, CustomModel, "models", model_id, services.model_body)
+    remote_create(self, CustomModel, "models", model_id, services.model_body)
 
 
 @shared_task(name="sync.evaluation_create_remote", bind=True, acks_late=True, max_retries=5)
 def evaluation_create_remote(self, evaluation_id: int) -> None:
-    _create(self, Evaluation, "evaluations", evaluation_id, services.evaluation_body)
+    remote_create(self, Evaluation, "evaluations", evaluation_id, services.evaluation_body)
 
 
 @shared_task(name="sync.evaluation_details_fetch", acks_late=True)
