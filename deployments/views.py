@@ -12,8 +12,9 @@ from django_htmx.http import HTMX_STOP_POLLING
 from deployments import services, tasks
 from deployments.models import CopyOperation, CopyState, Endpoint, TryIt
 from deployments.services import DeployRefused
+from portal import audit
 from portal.access import teams_for_user
-from portal.models import Role, SpeechResource
+from portal.models import AuditAction, Role, SpeechResource
 from projects import services as project_services
 from projects.access import project_for_user
 from projects.models import Project
@@ -52,6 +53,12 @@ def endpoint_new(request: HttpRequest, project_id: int) -> HttpResponse:
                 description=request.POST.get("description", ""),
                 logging=bool(request.POST.get("logging")),
             )
+            audit.record(
+                user=request.user,
+                action=AuditAction.DEPLOYED,
+                target=endpoint,
+                detail=dict(choices)[model_url],
+            )
             return redirect("endpoint_detail", project_id=project.id, endpoint_id=endpoint.id)
     return render(
         request, "deployments/endpoint_new.html", {"project": project, "choices": choices}
@@ -89,6 +96,12 @@ def endpoint_change(request: HttpRequest, project_id: int, endpoint_id: int) -> 
     action = request.POST.get("action")
     if action == "swap" and request.POST.get("model") in dict(_models(project)):
         services.endpoint_swap(endpoint=endpoint, model_url=request.POST["model"])
+        audit.record(
+            user=request.user,
+            action=AuditAction.SWAPPED,
+            target=endpoint,
+            detail=dict(_models(project))[request.POST["model"]],
+        )
         messages.success(request, "Changing the model; the endpoint keeps its id.")
     elif action == "logging":
         services.endpoint_logging(endpoint=endpoint, enabled=request.POST.get("enabled") == "1")
@@ -101,6 +114,7 @@ def endpoint_change(request: HttpRequest, project_id: int, endpoint_id: int) -> 
         messages.success(request, "Deleting the log.")
     elif action == "delete":
         project_services.entity_delete(row=endpoint)
+        audit.record(user=request.user, action=AuditAction.DELETED, target=endpoint)
         messages.success(request, f"Deleting {endpoint.display_name}.")
         return redirect(f"/projects/{project.id}/?tab=endpoints")
     else:
@@ -233,6 +247,7 @@ def copy_project(request: HttpRequest, copy_id) -> HttpResponse:
                 display_name=request.POST["new_project"].strip(),
                 locale=copy.source.locale,
             )
+            audit.record(user=request.user, action=AuditAction.CREATED, target=chosen)
         if chosen is not None:
             copy.target_project = chosen
             copy.save()
@@ -258,6 +273,12 @@ def copy_confirm(request: HttpRequest, copy_id) -> HttpResponse:
             except DeployRefused as exc:
                 messages.error(request, str(exc))
             else:
+                audit.record(
+                    user=request.user,
+                    action=AuditAction.COPIED,
+                    target=copy.source,
+                    detail=f"to {copy.target_project} ({copy.target_region})",
+                )
                 return redirect("copy_progress", copy_id=copy.id)
     return _copy_step(request, copy, "confirm")
 

@@ -22,6 +22,8 @@ class Team(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams"
     )
+    # When a retrained model is at least as good on every test, swap endpoints without asking.
+    auto_swap_endpoints = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]
@@ -184,3 +186,42 @@ class DemoSeed(models.Model):
     @property
     def done(self) -> bool:
         return self.step == "done"
+
+
+class AuditAction(models.TextChoices):
+    CREATED = "created", "Created"
+    UPLOADED = "uploaded", "Uploaded"
+    TRAINED = "trained", "Trained"
+    TESTED = "tested", "Tested"
+    DEPLOYED = "deployed", "Deployed"
+    SWAPPED = "swapped", "Swapped model"
+    COPIED = "copied", "Copied"
+    EDITED = "edited", "Edited"
+    DELETED = "deleted", "Deleted"
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, and when. Names are copied so the log outlives the object."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="audit_events")
+    project = models.ForeignKey(
+        "projects.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    project_name = models.CharField(max_length=500, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Empty user: the portal acted on its own (an automatic swap, the demo).
+    username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=10, choices=AuditAction.choices)
+    target_kind = models.CharField(max_length=30)
+    target_name = models.CharField(max_length=500)
+    detail = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["team", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username or 'portal'} {self.action} {self.target_kind} {self.target_name}"

@@ -11,6 +11,8 @@ handler404 = "portal.views.error_404"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("lifecycle/", include("lifecycle.urls")),
     path("demo/<int:demo_id>/dismiss/", views.demo_dismiss, name="demo_dismiss"),
     path(
         "login/",
@@ -20,6 +22,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("teams/", views.team_list, name="team_list"),
     path("teams/<int:team_id>/", views.team_detail, name="team_detail"),
+    path("teams/<int:team_id>/auto-swap/", views.team_auto_swap, name="team_auto_swap"),
     path(
         "teams/<int:team_id>/members/<int:membership_id>/",
         views.membership_update,

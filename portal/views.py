@@ -10,9 +10,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_htmx.http import HTMX_STOP_POLLING
 
-from portal import selectors, services
-from portal.access import membership_for, require_team_role
+from portal import audit, selectors, services
+from portal import dashboard as dashboard_panels
+from portal.access import membership_for, require_team_role, teams_for_user
 from portal.celery import app as celery_app
 from portal.forms import MembershipForm, TeamForm
 from portal.models import Membership, Role, WorkerHeartbeat
@@ -20,13 +22,54 @@ from portal.models import Membership, Role, WorkerHeartbeat
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    part = request.GET.get("part")
+    teams = teams_for_user(request.user)
+    if request.htmx and part in dashboard_panels.BUILDERS:
+        context = dashboard_panels.panel(part, teams)
+        response = render(request, f"portal/dashboard.html#{part}", context)
+        if not context["busy"]:
+            response.status_code = HTMX_STOP_POLLING  # nothing left in flight
+        return response
     context = selectors.dashboard_summary(user=request.user)
-    if request.htmx and request.GET.get("part") == "demo":
+    if request.htmx and part == "demo":
         response = render(request, "portal/dashboard.html#demo", context)
         if all(d.done or d.error for d in context["demos"]):
-            response.status_code = 286  # nothing left in flight: stop polling
+            response.status_code = HTMX_STOP_POLLING
         return response
+    context.update(dashboard_panels.all_panels(teams))
     return render(request, "portal/dashboard.html", context)
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    from django.core.paginator import Paginator
+
+    from portal.models import AuditAction
+    from projects.models import Project
+
+    teams = teams_for_user(request.user)
+    filters = {
+        "project_id": request.GET.get("project", "")
+        if request.GET.get("project", "").isdigit()
+        else "",
+        "username": request.GET.get("user", ""),
+        "action": request.GET.get("action", "")
+        if request.GET.get("action") in AuditAction.values
+        else "",
+    }
+    events = audit.events_for(teams=teams, **filters)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "projects": Project.objects.filter(team__in=teams).order_by("display_name"),
+        "users": Membership.objects.filter(team__in=teams)
+        .values_list("user__username", flat=True)
+        .distinct()
+        .order_by("user__username"),
+        "actions": AuditAction.choices,
+    }
+    return render(request, "portal/audit_log.html", context)
 
 
 @login_required
@@ -76,6 +119,17 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
         "roles": Role.choices,
     }
     return render(request, "portal/team_detail.html", context)
+
+
+@login_required
+@require_POST
+def team_auto_swap(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = require_team_role(request.user, team_id, Role.ADMIN)
+    team.auto_swap_endpoints = request.POST.get("auto_swap") == "1"
+    team.save(update_fields=["auto_swap_endpoints"])
+    state = "on" if team.auto_swap_endpoints else "off"
+    messages.success(request, f"Automatic endpoint swaps are {state} for {team.name}.")
+    return redirect("team_detail", team_id=team.id)
 
 
 @login_required

@@ -7,6 +7,8 @@ from django.db.models import QuerySet
 from portal.access import teams_for_user
 from projects.models import Dataset, Project
 
+MODELS_PER_PAGE = 50
+
 
 def projects_for_user(*, user) -> QuerySet[Project]:
     return (
@@ -16,7 +18,7 @@ def projects_for_user(*, user) -> QuerySet[Project]:
     )
 
 
-def project_tab(*, project: Project, tab: str) -> dict:
+def project_tab(*, project: Project, tab: str, page_number: str | None = None) -> dict:
     from deployments.models import Endpoint
     from training.models import CustomModel, Evaluation
 
@@ -35,8 +37,13 @@ def project_tab(*, project: Project, tab: str) -> dict:
             "kind": "datasets",
         }
     if tab == "models":
+        from django.core.paginator import Paginator
+
+        models = CustomModel.objects.filter(project=project, **live).select_related("resource")
+        page = Paginator(models, MODELS_PER_PAGE).get_page(page_number)
         return {
-            "rows": CustomModel.objects.filter(project=project, **live),
+            "rows": page.object_list,
+            "page": page,
             "unconnected": CustomModel.objects.filter(**loose),
             "kind": "models",
         }

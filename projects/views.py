@@ -12,8 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import HTMX_STOP_POLLING
 
+from portal import audit
 from portal.access import teams_for_user
-from portal.models import Role
+from portal.models import AuditAction, Role
 from projects import selectors, services
 from projects.access import project_for_user, upload_for_user
 from projects.forms import KIND_HELP, DetailsForm, KindForm, ProjectForm, SourceForm
@@ -44,6 +45,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             locale=form.cleaned_data["locale"],
             description=form.cleaned_data["description"],
         )
+        audit.record(user=request.user, action=AuditAction.CREATED, target=project)
         messages.success(
             request, f"Creating project {project.display_name} on {project.resource.name}."
         )
@@ -62,7 +64,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         "project": project,
         "tab": tab,
         "tabs": TABS,
-        **selectors.project_tab(project=project, tab=tab),
+        **selectors.project_tab(project=project, tab=tab, page_number=request.GET.get("page")),
     }
     template = (
         "projects/project_detail.html#tab" if request.htmx else "projects/project_detail.html"
@@ -183,6 +185,9 @@ def upload_details(request: HttpRequest, upload_id) -> HttpResponse:
             upload=upload, leave_out_rejected=bool(report.get("rejected")), **form.cleaned_data
         )
         services.upload_begin(upload=upload)
+        audit.record(
+            user=request.user, action=AuditAction.UPLOADED, target=upload, detail=upload.kind
+        )
         return redirect("upload_progress", upload_id=upload.id)
     return _wizard(request, upload, "details", form, report=report)
 
@@ -245,6 +250,7 @@ def _edit_details(request: HttpRequest, project, row, done: str) -> HttpResponse
             "description": form.cleaned_data["description"],
         }
         services.entity_update(row=row, changes=changes)
+        audit.record(user=request.user, action=AuditAction.EDITED, target=row, project=project)
         messages.success(request, "Saved; the resource is being updated.")
         return redirect(done)
     context = {"project": project, "form": form, "title": f"Edit {row.display_name}"}
@@ -262,6 +268,7 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
 def project_delete(request: HttpRequest, project_id: int) -> HttpResponse:
     project = project_for_user(request.user, project_id, Role.ADMIN)
     services.entity_delete(row=project)
+    audit.record(user=request.user, action=AuditAction.DELETED, target=project)
     messages.success(
         request,
         f"Deleting {project.display_name}; its datasets and models stay on the resource, in no "
@@ -285,6 +292,7 @@ def dataset_delete(request: HttpRequest, project_id: int, dataset_id: int) -> Ht
     project = project_for_user(request.user, project_id, Role.EDITOR)
     dataset = get_object_or_404(Dataset, id=dataset_id, project=project)
     services.entity_delete(row=dataset)
+    audit.record(user=request.user, action=AuditAction.DELETED, target=dataset)
     messages.success(request, f"Deleting {dataset.display_name}.")
     return redirect("project_detail", project_id=project.id)
 

@@ -42,15 +42,24 @@ class CustomModel(RemoteMirror):
         ordering = ["-remote_created_at"]
 
     @property
+    def expiry(self) -> str:
+        """ "expired", "soon" (within 30 days) or "" — by the resource's clock."""
+        from lifecycle.services import days_left
+
+        days = days_left(self.transcription_until, self.resource)
+        if days is None or days > 30:
+            return ""
+        return "expired" if self.transcription_until <= self.resource_now else "soon"
+
+    @property
+    def resource_now(self):
+        from lifecycle.services import resource_now
+
+        return resource_now(self.resource)
+
+    @property
     def expires_soon(self) -> bool:
-        from datetime import timedelta
-
-        from django.utils import timezone
-
-        return bool(
-            self.transcription_until
-            and self.transcription_until - timezone.now() < timedelta(days=30)
-        )
+        return bool(self.expiry)
 
     def apply_remote(self, body: dict) -> None:
         super().apply_remote(body)
@@ -73,12 +82,17 @@ class Evaluation(RemoteMirror):
     model1_url = models.URLField(max_length=500, blank=True)
     model2_url = models.URLField(max_length=500, blank=True)
     dataset_url = models.URLField(max_length=500, blank=True)
+    # Copied out of properties so "best WER per project" is one aggregate query.
+    wer1 = models.FloatField(null=True, blank=True)
+    wer2 = models.FloatField(null=True, blank=True)
 
     class Meta(RemoteMirror.Meta):
         ordering = ["-remote_created_at"]
 
     def apply_remote(self, body: dict) -> None:
         super().apply_remote(body)
+        self.wer1 = self.properties.get("wordErrorRate1")
+        self.wer2 = self.properties.get("wordErrorRate2")
         self.model1_url = (body.get("model1") or {}).get("self", "")
         self.model2_url = (body.get("model2") or {}).get("self", "")
         self.dataset_url = (body.get("dataset") or {}).get("self", "")

@@ -11,7 +11,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from portal.models import Role
+from lifecycle.services import PlanRefused, retrain_plan_start
+from portal import audit
+from portal.models import AuditAction, Role
 from projects.access import project_for_user
 from projects.models import Dataset
 from training import services
@@ -159,6 +161,7 @@ def train_review(request: HttpRequest, draft_id) -> HttpResponse:
         except TrainingRefused as exc:
             messages.error(request, str(exc))
         else:
+            audit.record(user=request.user, action=AuditAction.TRAINED, target=model)
             messages.success(request, f"Training {model.display_name}.")
             return redirect("model_detail", project_id=draft.project_id, model_id=model.id)
     return _step(request, draft, "review")
@@ -193,12 +196,16 @@ def model_retrain(request: HttpRequest, project_id: int, model_id: int) -> HttpR
     project = project_for_user(request.user, project_id, Role.EDITOR)
     model = get_object_or_404(CustomModel, id=model_id, project=project)
     try:
-        draft = services.retrain(model=model, user=request.user)
-    except TrainingRefused as exc:
+        plan = retrain_plan_start(model=model, user=request.user)
+    except PlanRefused as exc:
         messages.error(request, str(exc))
         return redirect("model_detail", project_id=project.id, model_id=model.id)
-    messages.success(request, f"Retraining on base model {draft.base_model.display_name}.")
-    return redirect("model_detail", project_id=project.id, model_id=draft.model_id)
+    messages.success(
+        request,
+        f"Retraining as {plan.new_model.display_name}. When it is trained it is tested against "
+        f"{model.display_name} on the same datasets, and its endpoints can be swapped to it.",
+    )
+    return redirect("model_detail", project_id=project.id, model_id=plan.new_model_id)
 
 
 # Test models -------------------------------------------------------------------------------------
@@ -244,6 +251,9 @@ def evaluation_new(request: HttpRequest, project_id: int) -> HttpResponse:
         except TrainingRefused as exc:
             messages.error(request, str(exc))
         else:
+            audit.record(
+                user=request.user, action=AuditAction.TESTED, target=evaluation, detail=str(dataset)
+            )
             return redirect("evaluation_detail", project_id=project.id, evaluation_id=evaluation.id)
     return render(request, "training/evaluation_new.html", {"project": project, "form": form})
 
@@ -345,5 +355,6 @@ def model_delete(request: HttpRequest, project_id: int, model_id: int) -> HttpRe
         )
         return redirect("model_detail", project_id=project.id, model_id=model.id)
     project_services.entity_delete(row=model)
+    audit.record(user=request.user, action=AuditAction.DELETED, target=model)
     messages.success(request, f"Deleting {model.display_name}.")
     return redirect(f"/projects/{project.id}/?tab=models")

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "projects",
     "training",
     "deployments",
+    "lifecycle",
     "localspeech",
 ]
 
@@ -157,6 +158,8 @@ SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", ["security.W004", "s
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
+# Where the portal is reached, for links in emails.
+PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000")
 
 # Celery: three queues. `sync` carries every call to a Speech resource, `engine` the bundled
 # speech service's heavy jobs, `default` everything else.
@@ -239,6 +242,10 @@ CELERY_BEAT_SCHEDULE.update(
             "schedule": float(env_int("PORTAL_POLL_BEAT_SECONDS", 5)),
         },
         "sweep-uploads": {"task": "projects.uploads_sweep", "schedule": 30.0},
+        "expiry-alerts": {
+            "task": "lifecycle.alerts_scan",
+            "schedule": float(env_int("PORTAL_ALERT_SCAN_SECONDS", 3600)),
+        },
     }
 )
 # Browser uploads go to a temporary file beyond this size, never into memory.

@@ -1,0 +1,1 @@
+from tests.projects.conftest import editor, project, resource, team  # noqa: F401
