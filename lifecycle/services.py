@@ -229,7 +229,7 @@ def plan_advance(plan_id: int) -> RetrainPlan | None:
     """Moves a plan on from what its models and tests say now; safe to run any number of times."""
     with transaction.atomic():
         plan = (
-            RetrainPlan.objects.select_for_update()
+            RetrainPlan.objects.select_for_update(of=("self",))
             .select_related("current_model__project__team", "new_model")
             .filter(id=plan_id)
             .first()
@@ -328,7 +328,7 @@ def plan_swap(*, plan: RetrainPlan, user) -> RetrainPlan:
     """The user's "Swap endpoints" on a plan that is ready."""
     with transaction.atomic():
         plan = (
-            RetrainPlan.objects.select_for_update()
+            RetrainPlan.objects.select_for_update(of=("self",))
             .select_related("current_model__project", "new_model")
             .get(id=plan.id)
         )

@@ -3,6 +3,7 @@ a decoder is not thread-safe, so each has its own lock."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import math
@@ -14,7 +15,15 @@ import numpy as np
 import pocketsphinx
 
 from localspeech.engine.audio import SAMPLE_RATE
-from localspeech.engine.training import DICT_FILE, DISPLAY_FILE, LM_FILE
+from localspeech.engine.lmset import InterpolatedModel
+from localspeech.engine.training import (
+    DECODER_FILE,
+    DEFAULT_WEIGHT_PERCENT,
+    DICT_FILE,
+    DISPLAY_FILE,
+    LM_FILE,
+    NEW_WORDS_FILE,
+)
 
 FRAME_TICKS = 100_000  # one 10 ms frame in the API's 100-ns ticks
 
@@ -42,12 +51,16 @@ class Recognizer:
         if model_dir is None:
             self._decoder = pocketsphinx.Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
             return
-        self._decoder = pocketsphinx.Decoder(
-            samprate=SAMPLE_RATE,
-            loglevel="FATAL",
-            lm=str(model_dir / LM_FILE),
-            dict=str(model_dir / DICT_FILE),
-        )
+        settings = model_dir / DECODER_FILE
+        if settings.exists():
+            self._decoder = _interpolated_decoder(model_dir, json.loads(settings.read_text()))
+        else:  # a model trained before interpolation: its own LM and dictionary alone
+            self._decoder = pocketsphinx.Decoder(
+                samprate=SAMPLE_RATE,
+                loglevel="FATAL",
+                lm=str(model_dir / LM_FILE),
+                dict=str(model_dir / DICT_FILE),
+            )
         display = model_dir / DISPLAY_FILE
         if display.exists():
             self.display_forms = json.loads(display.read_text())
@@ -82,6 +95,29 @@ class Recognizer:
         return Recognition(lexical, words, confidence, alternatives, self.display_forms)
 
 
+# The interpolated models of loaded decoders; a decoder searches with its model as long as the
+# process lives, so the Python objects carrying them must too.
+_MODELS: list[InterpolatedModel] = []
+
+
+def _interpolated_decoder(model_dir: Path, settings: dict) -> pocketsphinx.Decoder:
+    """The base decoder (acoustic model, dictionary, language model) with the custom words added
+    and searching with the base LM interpolated with the custom one."""
+    decoder = pocketsphinx.Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
+    words = model_dir / NEW_WORDS_FILE
+    for line in words.read_text(encoding="utf-8").splitlines() if words.exists() else []:
+        name, _, phones = line.strip().partition(" ")
+        if phones:
+            # A name the base dictionary already has keeps the base entry.
+            with contextlib.suppress(RuntimeError):
+                decoder.add_word(name, phones, False)
+    model = InterpolatedModel(decoder, model_dir / LM_FILE, settings["customWeight"])
+    _MODELS.append(model)
+    decoder.add_lm("custom", model.model)
+    decoder.activate_search("custom")
+    return decoder
+
+
 def _clean(word: str) -> str:
     if word.startswith(("<", "[", "+")) or word in {"<s>", "</s>", "<sil>"}:
         return ""
@@ -107,8 +143,9 @@ def decoder_spec(model_dir: Path | None, weight_percent: int | None = None) -> d
     hmm = Path(config["hmm"]).name
     base_lm = f"%MODELSPATH%en-us/{Path(config['lm']).name}"
     custom = (
-        f"ngram_lm({weight_percent or 100}%,%MODELSPATH%{model_dir.parent.name}/{LM_FILE},"
-        f"%MODELSPATH%{model_dir.parent.name}/{DICT_FILE})"
+        f"ngram_lm_interpolated({weight_percent or DEFAULT_WEIGHT_PERCENT}%,"
+        f"%MODELSPATH%{model_dir.parent.name}/{LM_FILE},"
+        f"%MODELSPATH%{model_dir.parent.name}/{NEW_WORDS_FILE})"
         if model_dir is not None
         else "none"
     )

@@ -27,6 +27,13 @@ DICT_FILE = "dictionary.dict"
 NEW_WORDS_FILE = "new-words.dict"
 DISPLAY_FILE = "display-forms.json"
 REPORT_FILE = "training-report.json"
+DECODER_FILE = "decoder.json"
+# The custom LM's share of the interpolation when a model is made without
+# customModelWeightPercent: chosen by benchmarks/engine_accuracy.py (see the README).
+DEFAULT_WEIGHT_PERCENT = 30
+# Kept below 1: the base model keeps a sliver of probability, so words outside the domain text
+# stay possible (a zero weight has no logarithm).
+MAX_CUSTOM_WEIGHT = 0.99
 
 
 class TrainingError(ValueError):
@@ -44,8 +51,11 @@ def _token(display: str) -> str:
     return re.sub(r"[^a-z0-9']+", "", display.lower())
 
 
-def train(data: TrainingData, out_dir: Path, order: int = 3) -> dict:
-    """Writes the LM, the pronunciation dictionary and the display forms; returns the report."""
+def train(
+    data: TrainingData, out_dir: Path, order: int = 3, weight_percent: int | None = None
+) -> dict:
+    """Writes the custom LM, the new words' pronunciations, the display forms and how the
+    decoder interpolates the custom LM with the base one; returns the report."""
     out_dir.mkdir(parents=True, exist_ok=True)
     display_forms: dict[str, str] = {}
     spoken_to_token: dict[str, str] = {}
@@ -101,12 +111,16 @@ def train(data: TrainingData, out_dir: Path, order: int = 3) -> dict:
 
     _write_dictionaries(out_dir, {w for line in lines for w in line.split()}, entries)
     (out_dir / DISPLAY_FILE).write_text(json.dumps(display_forms, indent=1))
+    weight = min(MAX_CUSTOM_WEIGHT, (weight_percent or DEFAULT_WEIGHT_PERCENT) / 100)
+    decoder = {"baseLanguageModel": "en-us.lm.bin", "customWeight": weight}
+    (out_dir / DECODER_FILE).write_text(json.dumps(decoder, indent=1))
     report = {
         "sentences": len(lines),
         "vocabulary": len(vocabulary),
         "newWords": len(entries),
         "unpronounceable": unpronounceable[:100],
         "order": max(effective_order, 2),
+        "interpolation": decoder,
     }
     (out_dir / REPORT_FILE).write_text(json.dumps(report, indent=1))
     return report

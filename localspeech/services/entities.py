@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from localspeech import catalog, clock
+from localspeech.engine.training import DEFAULT_WEIGHT_PERCENT as DEFAULT_MODEL_WEIGHT
 from localspeech.errors import ApiError, bad_request, conflict, not_found
 from localspeech.models import TERMINAL, CopyAuthorization, CopyOperation, Entity, Kind, Status
 from localspeech.services.urls import UrlRefused, check_url
@@ -21,7 +22,6 @@ from speechformats.datasets import KINDS as DATASET_KINDS
 from speechformats.datasets import safe_file_name
 
 MAX_TEXT_BYTES = 500 * 1024
-DEFAULT_MODEL_WEIGHT = 30  # percent, as the service reports for models created without one
 TOKEN_ERROR_CAUSES = (
     "punctuation",
     "capitalization",

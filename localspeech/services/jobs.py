@@ -237,7 +237,7 @@ def model_train(model_id: str) -> None:
     data = _training_data(model)
     target = model_dir(model)
     try:
-        report = train(data, target)
+        report = train(data, target, weight_percent=model.props.get("customModelWeightPercent"))
     except TrainingError as exc:
         return _fail(model, "InvalidModel", str(exc))
     add_file(
