@@ -39,7 +39,11 @@ LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
 VOICES = ["en-us", "en-us+m3", "en-us+f2"]
 WEIGHTS = [10, 20, 30, 50, 70]
 # Held out from the training text: jargon in new sentences (checked: no shared 4-word sequence).
-HELD_OUT = [line.split("\t")[1] for line in (FIXTURES / "test-sentences.txt").read_text().split("\n") if line] + [
+HELD_OUT = [
+    line.split("\t")[1]
+    for line in (FIXTURES / "test-sentences.txt").read_text().split("\n")
+    if line
+] + [
     "Lisinopril was held for low blood pressure.",
     "The cardioversion restored sinus rhythm.",
     "Apixaban and metoprolol were continued at discharge.",
@@ -101,19 +105,27 @@ def main() -> None:
     shared = four_grams(HELD_OUT) & four_grams(training_text)
     assert not shared, f"held-out sentences share 4-grams with the training text: {shared}"
     pronunciations = [
-        tuple(line.split("\t")) for line in (FIXTURES / "pronunciation.txt").read_text().splitlines()
+        tuple(line.split("\t"))
+        for line in (FIXTURES / "pronunciation.txt").read_text().splitlines()
     ]
     work = Path(tempfile.mkdtemp(prefix="bench-accuracy-"))
     held_out = {
-        voice: [(speak(text, voice, work / f"{voice}-{i}.wav"), text) for i, text in enumerate(HELD_OUT)]
+        voice: [
+            (speak(text, voice, work / f"{voice}-{i}.wav"), text) for i, text in enumerate(HELD_OUT)
+        ]
         for voice in VOICES
     }
     everyone = [item for items in held_out.values() for item in items]
     general = librivox()
-    print(f"held-out: {len(HELD_OUT)} sentences x {len(VOICES)} voices ({', '.join(VOICES)});"
-          f" no 4-word sequence shared with the {len(training_text)} training lines")
-    print(f"general: {len(general)} LibriVox recordings" if general else
-          "general: pocketsphinx-testdata not installed; skipped")
+    print(
+        f"held-out: {len(HELD_OUT)} sentences x {len(VOICES)} voices ({', '.join(VOICES)});"
+        f" no 4-word sequence shared with the {len(training_text)} training lines"
+    )
+    print(
+        f"general: {len(general)} LibriVox recordings"
+        if general
+        else "general: pocketsphinx-testdata not installed; skipped"
+    )
 
     base = Recognizer(None)
     base_domain = wer(base, everyone)
@@ -122,13 +134,18 @@ def main() -> None:
     print(f"{'base':<22} {base_domain:>10.3f} {'':>9} {base_general or float('nan'):>12.3f}")
     for weight in WEIGHTS:
         out = work / f"custom-{weight}"
-        train(TrainingData(sentences=training_text, pronunciations=pronunciations), out,
-              weight_percent=weight)
+        train(
+            TrainingData(sentences=training_text, pronunciations=pronunciations),
+            out,
+            weight_percent=weight,
+        )
         custom = Recognizer(out)
         domain = wer(custom, everyone)
         general_wer = wer(custom, general) if general else float("nan")
-        print(f"{f'custom, weight {weight}%':<22} {domain:>10.3f} "
-              f"{(base_domain - domain) / base_domain:>9.1%} {general_wer:>12.3f}")
+        print(
+            f"{f'custom, weight {weight}%':<22} {domain:>10.3f} "
+            f"{(base_domain - domain) / base_domain:>9.1%} {general_wer:>12.3f}"
+        )
 
     print("\nper voice, base → custom (default weight):")
     out = work / "custom-default"
@@ -139,23 +156,43 @@ def main() -> None:
 
     # Acoustic adaptation: sentences of the training text spoken in the hardest voice.
     voice = "en-us+m3"
-    if not acoustic.available():
-        print(f"\nMLLR: skipped ({acoustic.unavailable_reason()})")
+    reason = acoustic.unavailable_reason()
+    if reason:
+        print(f"\nMLLR: skipped ({reason})")
         return
     adaptation = [
         (speak(text, voice, work / f"adapt-{i}.wav"), text)
         for i, text in enumerate(training_text[:ADAPTATION_LINES])
     ]
     seconds = sum(soundfile.info(str(p)).duration for p, _ in adaptation)
+    out = work / "custom-mllr"
     start = time.perf_counter()
-    acoustic.adapt(adaptation, out)
+    report = train(
+        TrainingData(
+            sentences=training_text,
+            pronunciations=pronunciations,
+            audio=[(path.read_bytes, text) for path, text in adaptation],
+        ),
+        out,
+    )
     took = time.perf_counter() - start
     adapted = Recognizer(out)
-    print(f"\nMLLR from {len(adaptation)} sentences ({seconds:.0f} s) in {voice}, {took:.1f} s:")
-    print(f"  held-out in {voice}: base {wer(base, held_out[voice]):.3f}, custom "
-          f"{wer(custom, held_out[voice]):.3f}, custom + MLLR {wer(adapted, held_out[voice]):.3f}")
+    print(
+        f"\nAcoustic data: {report['acoustic']['utterances']} sentences ({seconds:.0f} s) in "
+        f"{voice}; training with MLLR took {took:.1f} s"
+    )
+    print(
+        f"  held-out in {voice}: base {wer(base, held_out[voice]):.3f}, custom (text) "
+        f"{wer(custom, held_out[voice]):.3f}, custom (text + audio) "
+        f"{wer(adapted, held_out[voice]):.3f}"
+    )
+    others = [item for v, items in held_out.items() if v != voice for item in items]
+    print(
+        f"  held-out in the other voices: custom (text) {wer(custom, others):.3f}, "
+        f"custom (text + audio) {wer(adapted, others):.3f}"
+    )
     if general:
-        print(f"  general: custom + MLLR {wer(adapted, general):.3f}")
+        print(f"  general: custom (text + audio) {wer(adapted, general):.3f}")
 
 
 if __name__ == "__main__":

@@ -300,23 +300,29 @@ def entity_files(row, client: SpeechClient | None = None) -> list[dict] | None:
 
 
 def dataset_report_fetch(row, client: SpeechClient | None = None) -> dict | None:
-    """Stores the resource's report file of a finished dataset. Its contentUrl is a signed
-    (SAS) URL, fetched without the key, as it may point at another host."""
-    import httpx
-
+    """Stores the resource's report file of a finished dataset."""
     files = entity_files(row, client)
     if files is None:
         return None
-    report = next((f for f in files if f.get("kind") == "DatasetReport"), None)
+    body = _report_content(files, "DatasetReport")
+    if body is not None:
+        type(row).objects.filter(id=row.id).update(report=body)
+    return body
+
+
+def _report_content(files: list[dict], kind: str) -> dict | None:
+    """The JSON of the entity's report file of this kind. Its contentUrl is a signed (SAS) URL,
+    fetched without the key, as it may point at another host."""
+    import httpx
+
+    report = next((f for f in files if f.get("kind") == kind), None)
     if report is None:
         return None
     try:
         response = httpx.get(report["links"]["contentUrl"], timeout=30)
-        body = response.json() if len(response.content) <= REPORT_MAX_BYTES else None
+        return response.json() if len(response.content) <= REPORT_MAX_BYTES else None
     except (httpx.HTTPError, ValueError, KeyError):
         return None
-    type(row).objects.filter(id=row.id).update(report=body)
-    return body
 
 
 # Test connection ------------------------------------------------------------------------------
@@ -444,5 +450,9 @@ def model_files_fetch(model, client: SpeechClient | None = None) -> list | None:
         }
         for f in listed
     ]
+    # The training report says what the model was built from, and what was skipped and why.
+    report = _report_content(listed, "ModelReport")
+    if report is not None:
+        files.append({"name": "report", "kind": "TrainingSummary", "content": report})
     type(model).objects.filter(id=model.id).update(files=files)
     return files

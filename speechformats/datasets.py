@@ -14,8 +14,10 @@ from pathlib import Path, PurePosixPath
 
 import soundfile
 
+from speechformats.formatting import OutputRules
 from speechformats.limits import DEFAULT_LIMITS, MB, Limits
 from speechformats.report import ValidationReport
+from speechformats.text import display_form
 
 KINDS = (
     "Acoustic",
@@ -291,6 +293,7 @@ def validate_output_formatting(path: Path, locale: str = "en-US", limits: Limits
     }
     counts = dict.fromkeys(caps, 0)
     section: str | None = None
+    tests: list[tuple[int, str]] = []
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line or line.startswith("//"):
@@ -324,11 +327,29 @@ def validate_output_formatting(path: Path, locale: str = "en-US", limits: Limits
         if counts[section] > caps[section]:
             report.reject(name, number, f"more than {caps[section]} lines in #{section}", line)
             continue
+        if section == "test":
+            tests.append((number, line))
+            continue
         report.accepted.append((section, raw.rstrip("\r\n")))
+    _check_formatting_tests(report, name, tests, locale)
     if not report.accepted:
         return report.fail(f"{name} has no rules.")
     report.summary = {"lines": len(report.accepted), "sections": counts}
     return report
+
+
+def _check_formatting_tests(report, name: str, tests: list[tuple[int, str]], locale: str) -> None:
+    """Each #test line (lexical<TAB>expected display) through the default display form and the
+    file's own rules; a test that does not come out as expected is reported on its line. Passing
+    tests are kept as items, so the rules and their tests travel together."""
+    rules = OutputRules.from_lines(report.accepted)
+    for number, line in tests:
+        lexical, expected = (part.strip() for part in line.split("\t"))
+        got = rules.apply(display_form(lexical, locale))
+        if got.rstrip(".") != expected.rstrip("."):
+            report.reject(name, number, f"#test fails: expected {expected!r}, got {got!r}", line)
+        else:
+            report.accepted.append(("test", line))
 
 
 # Audio ----------------------------------------------------------------------------------------

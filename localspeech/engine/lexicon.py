@@ -173,3 +173,63 @@ def spoken_form_phones(spoken: str, extra: dict[str, list[str]]) -> str | None:
                 return None
             phones.append(guessed[0])
     return " ".join(phones)
+
+
+# The acoustic model's phones (CMUdict's ARPAbet without stress).
+MODEL_PHONES = frozenset(
+    [
+        "AA",
+        "AE",
+        "AH",
+        "AO",
+        "AW",
+        "AY",
+        "B",
+        "CH",
+        "D",
+        "DH",
+        "EH",
+        "ER",
+        "EY",
+        "F",
+        "G",
+        "HH",
+        "IH",
+        "IY",
+        "JH",
+        "K",
+        "L",
+        "M",
+        "N",
+        "NG",
+        "OW",
+        "OY",
+        "P",
+        "R",
+        "S",
+        "SH",
+        "T",
+        "TH",
+        "UH",
+        "UW",
+        "V",
+        "W",
+        "Y",
+        "Z",
+        "ZH",
+    ]
+)
+# Phones written differently in the SAPI/UPS notation of "@ speech:phoneticlexicon" entries.
+_SAPI_TO_ARPABET = {"AX": "AH", "H": "HH", "AXR": "ER", "IX": "IH"}
+
+
+def lexicon_phones(phones: str) -> str | None:
+    """A LanguageMarkdown lexicon entry's phones ("k ae t", stress digits and syllable marks
+    allowed) as the model's phones; None when a phone is not one of them."""
+    mapped = []
+    for phone in re.sub(r"[0-9\-.]", " ", phones).upper().split():
+        phone = _SAPI_TO_ARPABET.get(phone, phone)
+        if phone not in MODEL_PHONES:
+            return None
+        mapped.append(phone)
+    return " ".join(mapped) or None

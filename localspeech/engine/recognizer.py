@@ -26,6 +26,15 @@ from localspeech.engine.training import (
 )
 
 FRAME_TICKS = 100_000  # one 10 ms frame in the API's 100-ns ticks
+# Search settings of every decoder (PocketSphinx terms), chosen with benchmarks/engine_accuracy.py
+# and benchmarks/engine_speed.py; the accuracy figures are measured with these.
+DECODER_OPTIONS: dict = {}
+
+
+def new_decoder(**options) -> pocketsphinx.Decoder:
+    return pocketsphinx.Decoder(
+        samprate=SAMPLE_RATE, loglevel="FATAL", **{**DECODER_OPTIONS, **options}
+    )
 
 
 @dataclass
@@ -49,17 +58,14 @@ class Recognizer:
         self._lock = threading.Lock()
         self.display_forms: dict[str, str] = {}
         if model_dir is None:
-            self._decoder = pocketsphinx.Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
+            self._decoder = new_decoder()
             return
         settings = model_dir / DECODER_FILE
         if settings.exists():
             self._decoder = _interpolated_decoder(model_dir, json.loads(settings.read_text()))
         else:  # a model trained before interpolation: its own LM and dictionary alone
-            self._decoder = pocketsphinx.Decoder(
-                samprate=SAMPLE_RATE,
-                loglevel="FATAL",
-                lm=str(model_dir / LM_FILE),
-                dict=str(model_dir / DICT_FILE),
+            self._decoder = new_decoder(
+                lm=str(model_dir / LM_FILE), dict=str(model_dir / DICT_FILE)
             )
         display = model_dir / DISPLAY_FILE
         if display.exists():
@@ -103,7 +109,8 @@ _MODELS: list[InterpolatedModel] = []
 def _interpolated_decoder(model_dir: Path, settings: dict) -> pocketsphinx.Decoder:
     """The base decoder (acoustic model, dictionary, language model) with the custom words added
     and searching with the base LM interpolated with the custom one."""
-    decoder = pocketsphinx.Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
+    mllr = settings.get("mllr")
+    decoder = new_decoder(**({"mllr": str(model_dir / mllr)} if mllr else {}))
     words = model_dir / NEW_WORDS_FILE
     for line in words.read_text(encoding="utf-8").splitlines() if words.exists() else []:
         name, _, phones = line.strip().partition(" ")

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,9 +15,11 @@ os.environ.setdefault("TQDM_DISABLE", "1")  # kaldingram reports progress with t
 
 from kaldingram import train as kn_train
 
+from localspeech.engine import acoustic
 from localspeech.engine.lexicon import (
     BASE_DICT,
     base_dictionary,
+    lexicon_phones,
     pronounce,
     spoken_form_phones,
 )
@@ -44,7 +47,12 @@ class TrainingError(ValueError):
 class TrainingData:
     sentences: list[str] = field(default_factory=list)
     pronunciations: list[tuple[str, str]] = field(default_factory=list)  # (display, spoken)
-    rewrites: list[str] = field(default_factory=list)  # OutputFormatting "old<TAB>new" lines
+    # OutputFormatting rules as (section, line): applied to the display form, not trained on.
+    formatting: list[tuple[str, str]] = field(default_factory=list)
+    # LanguageMarkdown "@ speech:phoneticlexicon" entries: (word, phones).
+    lexicon: list[tuple[str, str]] = field(default_factory=list)
+    # Acoustic data: (read the WAV, its transcript), for acoustic adaptation.
+    audio: list[tuple[Callable[[], bytes], str]] = field(default_factory=list)
 
 
 def _token(display: str) -> str:
@@ -84,6 +92,13 @@ def train(
         phones = spoken_form_phones(spoken, extra)
         if phones:
             entries.setdefault(token, []).insert(0, phones)
+    unusable_lexicon = []
+    for word, phones in data.lexicon:
+        mapped = lexicon_phones(phones)
+        if mapped and _token(word):
+            entries.setdefault(_token(word), []).insert(0, mapped)
+        else:
+            unusable_lexicon.append(f"{word}/{phones}")
     unpronounceable = [w for w in vocabulary if w not in known and w not in entries]
     lines = [" ".join(w for w in line.split() if w not in unpronounceable) for line in lines]
     lines = [line for line in lines if line]
@@ -112,18 +127,39 @@ def train(
     _write_dictionaries(out_dir, {w for line in lines for w in line.split()}, entries)
     (out_dir / DISPLAY_FILE).write_text(json.dumps(display_forms, indent=1))
     weight = min(MAX_CUSTOM_WEIGHT, (weight_percent or DEFAULT_WEIGHT_PERCENT) / 100)
-    decoder = {"baseLanguageModel": "en-us.lm.bin", "customWeight": weight}
+    decoder: dict = {"baseLanguageModel": "en-us.lm.bin", "customWeight": weight}
+    acoustic_report = _adapt_acoustics(data, out_dir)
+    if acoustic_report and "utterances" in acoustic_report:
+        decoder["mllr"] = acoustic.MLLR_FILE
     (out_dir / DECODER_FILE).write_text(json.dumps(decoder, indent=1))
     report = {
         "sentences": len(lines),
         "vocabulary": len(vocabulary),
         "newWords": len(entries),
         "unpronounceable": unpronounceable[:100],
+        "lexiconEntries": len(data.lexicon) - len(unusable_lexicon),
+        "unusableLexiconEntries": unusable_lexicon[:100],
         "order": max(effective_order, 2),
         "interpolation": decoder,
     }
+    if acoustic_report:
+        report["acoustic"] = acoustic_report
     (out_dir / REPORT_FILE).write_text(json.dumps(report, indent=1))
     return report
+
+
+def _adapt_acoustics(data: TrainingData, out_dir: Path) -> dict | None:
+    """MLLR from the Acoustic data, when there is any and the tools are installed; otherwise
+    the report says why the audio only gave its transcripts."""
+    if not data.audio:
+        return None
+    reason = acoustic.unavailable_reason()
+    if reason:
+        return {"skipped": reason}
+    try:
+        return acoustic.adapt(data.audio, out_dir, out_dir / NEW_WORDS_FILE)
+    except acoustic.AdaptationError as exc:
+        return {"skipped": f"acoustic adaptation failed: {exc}"}
 
 
 def _write_dictionaries(out_dir: Path, vocabulary: set[str], entries: dict[str, list[str]]) -> None:

@@ -4,10 +4,12 @@ in Succeeded or Failed (with an error a user can act on)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import shutil
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -15,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from localspeech import catalog, clock
+from localspeech.engine import pool
 from localspeech.engine.audio import AudioError, duration_seconds, load_pcm16
 from localspeech.engine.recognizer import Recognition, recognizer_for
 from localspeech.engine.training import (
@@ -29,6 +32,7 @@ from localspeech.services.entities import model_can_transcribe, notify
 from localspeech.services.urls import UrlRefused, check_url
 from localspeech.storage import add_file, entity_dir, list_files, work_dir
 from speechformats import datasets as formats
+from speechformats.formatting import OutputRules
 from speechformats.text import display_form, normalize_for_scoring
 from speechformats.wer import (
     ErrorCounts,
@@ -193,25 +197,47 @@ def _training_data(model: Entity) -> TrainingData:
             data.sentences += items
         elif dataset.dataset_kind == "Acoustic":
             data.sentences += [text for _, text in items]
+            archive = dataset_archive(dataset)
+            if archive is not None:
+                data.audio += [
+                    (functools.partial(_archive_member, archive, name), text)
+                    for name, text in items
+                    if text
+                ]
         elif dataset.dataset_kind == "Pronunciation":
             data.pronunciations += [tuple(pair) for pair in items]
         elif dataset.dataset_kind == "LanguageMarkdown":
-            data.sentences += _expand_markdown(dataset, items)
+            expansions = _markdown_expansions(dataset)
+            data.sentences += _expand_markdown(expansions.get("lists", {}), items)
+            data.lexicon += [
+                (word, phones)
+                for word, variants in expansions.get("lexicon", {}).items()
+                for phones in variants
+            ]
         elif dataset.dataset_kind == "OutputFormatting":
-            data.rewrites += [line for section, line in items if section == "rewrite"]
+            data.formatting += [tuple(item) for item in items]
     return data
 
 
-def _expand_markdown(dataset: Entity, sentences: list[str]) -> list[str]:
-    """Sentences with {list} references expanded (each item once, round robin)."""
-    import re
+def _archive_member(archive: Path, name: str) -> bytes:
+    with zipfile.ZipFile(archive) as zipped:
+        return zipped.read(name)
 
+
+def _markdown_expansions(dataset: Entity) -> dict:
+    """The lists and lexicon entries the LanguageMarkdown validation kept in the report."""
     report = json.loads(
         next(
             f.path for f in list_files(dataset.resource_id, dataset.id) if f.kind == "DatasetReport"
         ).read_text()
     )
-    lists = report["summary"].get("expansions", {}).get("lists", {})
+    return report["summary"].get("expansions", {})
+
+
+def _expand_markdown(lists: dict[str, list[str]], sentences: list[str]) -> list[str]:
+    """Sentences with {list} references expanded (each item once, round robin)."""
+    import re
+
     out = []
     for sentence in sentences:
         refs = re.findall(r"\{@?([^}]*)\}", sentence)
@@ -236,10 +262,15 @@ def model_train(model_id: str) -> None:
         return
     data = _training_data(model)
     target = model_dir(model)
+    built_from = [
+        {"name": d.display_name, "kind": d.dataset_kind}
+        for d in Entity.objects.filter(id__in=model.doc.get("datasets", []), kind=Kind.DATASET)
+    ]
     try:
         report = train(data, target, weight_percent=model.props.get("customModelWeightPercent"))
     except TrainingError as exc:
         return _fail(model, "InvalidModel", str(exc))
+    report["builtFrom"] = built_from
     add_file(
         model.resource_id,
         model.id,
@@ -251,8 +282,8 @@ def model_train(model_id: str) -> None:
     add_file(
         model.resource_id, model.id, "PronunciationData", NEW_WORDS_FILE, target / NEW_WORDS_FILE
     )
-    rewrites = [line.split("\t") for line in data.rewrites]
-    (target / "rewrites.json").write_text(json.dumps(rewrites))
+    rules = OutputRules.from_lines(data.formatting)
+    (target / FORMATTING_FILE).write_text(json.dumps(rules.to_json()))
     model.props["_training"] = report
     _finish(model, "model")
 
@@ -276,21 +307,24 @@ def recognizer_dir(resource, ref: dict | None, locale: str) -> Path | None:
     return model_dir(model)
 
 
-def _rewrites(model_path: Path | None) -> list[list[str]]:
+FORMATTING_FILE = "display-rules.json"
+
+
+def output_rules(model_path: Path | None) -> OutputRules:
+    """The model's OutputFormatting rules (none for a base model)."""
     if model_path is None:
-        return []
-    path = model_path / "rewrites.json"
-    return json.loads(path.read_text()) if path.exists() else []
+        return OutputRules()
+    path, older = model_path / FORMATTING_FILE, model_path / "rewrites.json"
+    if path.exists():
+        return OutputRules.from_json(json.loads(path.read_text()))
+    if older.exists():  # models trained before display rules had only rewrites
+        return OutputRules(rewrite=[tuple(pair) for pair in json.loads(older.read_text())])
+    return OutputRules()
 
 
 def display_text(recognition: Recognition, locale: str, model_path: Path | None) -> str:
     words = [recognition.display_forms.get(w, w) for w in recognition.lexical.split()]
-    text = display_form(" ".join(words), locale)
-    for old, new in sorted(_rewrites(model_path), key=lambda pair: -len(pair[0])):
-        import re
-
-        text = re.sub(rf"(?i)\b{re.escape(old)}\b", new, text)
-    return text
+    return output_rules(model_path).apply(display_form(" ".join(words), locale))
 
 
 def recognize_samples(samples, resource, ref: dict | None, locale: str) -> tuple[Recognition, str]:
@@ -333,11 +367,121 @@ def _token_errors(causes: dict[str, int]) -> dict:
     }
 
 
+@dataclass
+class _Tally:
+    """What a test adds up over its files, per model (index 0 and 1)."""
+
+    outputs: list = field(default_factory=lambda: [[], []])
+    details: list = field(default_factory=list)
+    totals: list = field(default_factory=lambda: [ErrorCounts(), ErrorCounts()])
+    token_totals: list = field(default_factory=lambda: [ErrorCounts(), ErrorCounts()])
+    causes: list = field(
+        default_factory=lambda: [
+            dict.fromkeys(
+                ("punctuation", "capitalization", "inverseTextNormalization", "lexical", "others"),
+                0,
+            )
+            for _ in (1, 2)
+        ]
+    )
+
+
+def _evaluate_file(
+    evaluation: Entity, name: str, reference: str | None, audio: bytes, samples, recognitions,
+    paths, tally: _Tally,
+) -> None:  # fmt: skip
+    """One file of a test: its two recognitions scored against the reference, the per-file
+    score files and the audio written, and the totals added to."""
+    outputs, details, causes = tally.outputs, tally.details, tally.causes
+    totals, token_totals = tally.totals, tally.token_totals
+    row = {
+        "file": name,
+        "reference": reference,
+        "duration": round(duration_seconds(samples), 2),
+        "normalizedReference": normalize_for_scoring(reference or "", evaluation.locale),
+    }
+    for index in (0, 1):
+        n = index + 1
+        recognition = recognitions[index]
+        display = display_text(recognition, evaluation.locale, paths[index])
+        outputs[index].append((name, samples, recognition, display))
+        row[f"lexical{n}"] = recognition.lexical
+        row[f"display{n}"] = display
+        if reference is None:
+            # Audio only: an inspection test, hypotheses without scores.
+            score = {
+                "file": name,
+                "reference": None,
+                "lexical": recognition.lexical,
+                "display": display,
+                "alignment": None,
+            }
+            add_file(
+                evaluation.resource_id,
+                evaluation.id,
+                "EvaluationDetails",
+                f"{Path(name).name}.model{n}_score.json",
+                json.dumps(score, indent=1).encode(),
+            )
+            continue
+        counts = word_errors(reference, recognition.lexical, evaluation.locale)
+        tokens = token_errors(reference, display)
+        totals[index].add(counts)
+        token_totals[index].add(tokens)
+        for cause, count in token_error_details(reference, display).items():
+            causes[index][cause] += count
+        score = {
+            "file": name,
+            "reference": reference,
+            "lexical": recognition.lexical,
+            "display": display,
+            "wordCount": counts.reference_words,
+            "correctWordCount": counts.correct,
+            "wordSubstitutionCount": counts.substitutions,
+            "wordDeletionCount": counts.deletions,
+            "wordInsertionCount": counts.insertions,
+            "wordErrorRate": round(counts.error_rate, 4),
+            "alignment": alignment(reference, recognition.lexical, evaluation.locale),
+        }
+        row[f"errors{n}"] = {
+            k: score[k]
+            for k in (
+                "wordCount",
+                "wordSubstitutionCount",
+                "wordDeletionCount",
+                "wordInsertionCount",
+                "wordErrorRate",
+            )
+        }
+        add_file(
+            evaluation.resource_id,
+            evaluation.id,
+            "EvaluationDetails",
+            f"{Path(name).name}.model{n}_score.json",
+            json.dumps(score, indent=1).encode(),
+        )
+    details.append(row)
+    add_file(evaluation.resource_id, evaluation.id, "Audio", Path(name).name, audio)
+
+
 def _evaluation_transcription(evaluation: Entity, n: int) -> Entity:
     transcription = Entity.objects.get(id=evaluation.doc[f"transcription{n}"])
     transcription.touch(Status.RUNNING)
     transcription.save()
     return transcription
+
+
+# Files recognized together: enough to keep every process busy, few enough to stay small.
+EVALUATION_CHUNK = 32
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _processes() -> int:
+    return settings.LOCALSPEECH_EVALUATION_PROCESSES or pool.default_processes()
 
 
 def evaluation_run(evaluation_id: str) -> None:
@@ -350,104 +494,34 @@ def evaluation_run(evaluation_id: str) -> None:
         return _fail(evaluation, "InvalidDataset", "The test dataset was deleted or has no audio.")
     items = accepted_items(dataset)
     transcriptions = [_evaluation_transcription(evaluation, n) for n in (1, 2)]
-    totals = [ErrorCounts(), ErrorCounts()]
-    token_totals = [ErrorCounts(), ErrorCounts()]
-    causes = [
-        dict.fromkeys(
-            ("punctuation", "capitalization", "inverseTextNormalization", "lexical", "others"), 0
-        )
-        for _ in (1, 2)
-    ]
-    outputs: list[list[tuple]] = [[], []]
-    details = []
+    tally = _Tally()
+    paths = [recognizer_dir(evaluation.resource, evaluation.doc[f"model{n}"], evaluation.locale)
+             for n in (1, 2)]  # fmt: skip
     with zipfile.ZipFile(archive) as zipped:
-        for name, reference in items:
-            audio = zipped.read(name)
-            samples = load_pcm16(audio)
-            row = {
-                "file": name,
-                "reference": reference,
-                "duration": round(duration_seconds(samples), 2),
-                "normalizedReference": normalize_for_scoring(reference or "", evaluation.locale),
-            }
-            for index in (0, 1):
-                n = index + 1
-                recognition, display = recognize_samples(
-                    samples, evaluation.resource, evaluation.doc[f"model{n}"], evaluation.locale
-                )
-                outputs[index].append((name, samples, recognition, display))
-                row[f"lexical{n}"] = recognition.lexical
-                row[f"display{n}"] = display
-                if reference is None:
-                    # Audio only: an inspection test, hypotheses without scores.
-                    score = {
-                        "file": name,
-                        "reference": None,
-                        "lexical": recognition.lexical,
-                        "display": display,
-                        "alignment": None,
-                    }
-                    add_file(
-                        evaluation.resource_id,
-                        evaluation.id,
-                        "EvaluationDetails",
-                        f"{Path(name).name}.model{n}_score.json",
-                        json.dumps(score, indent=1).encode(),
-                    )
-                    continue
-                counts = word_errors(reference, recognition.lexical, evaluation.locale)
-                tokens = token_errors(reference, display)
-                totals[index].add(counts)
-                token_totals[index].add(tokens)
-                for cause, count in token_error_details(reference, display).items():
-                    causes[index][cause] += count
-                score = {
-                    "file": name,
-                    "reference": reference,
-                    "lexical": recognition.lexical,
-                    "display": display,
-                    "wordCount": counts.reference_words,
-                    "correctWordCount": counts.correct,
-                    "wordSubstitutionCount": counts.substitutions,
-                    "wordDeletionCount": counts.deletions,
-                    "wordInsertionCount": counts.insertions,
-                    "wordErrorRate": round(counts.error_rate, 4),
-                    "alignment": alignment(reference, recognition.lexical, evaluation.locale),
-                }
-                row[f"errors{n}"] = {
-                    k: score[k]
-                    for k in (
-                        "wordCount",
-                        "wordSubstitutionCount",
-                        "wordDeletionCount",
-                        "wordInsertionCount",
-                        "wordErrorRate",
-                    )
-                }
-                add_file(
-                    evaluation.resource_id,
-                    evaluation.id,
-                    "EvaluationDetails",
-                    f"{Path(name).name}.model{n}_score.json",
-                    json.dumps(score, indent=1).encode(),
-                )
-            details.append(row)
-            add_file(evaluation.resource_id, evaluation.id, "Audio", Path(name).name, audio)
+        for chunk in _chunks(items, EVALUATION_CHUNK):
+            clips = [load_pcm16(zipped.read(name)) for name, _ in chunk]
+            # Both models over the chunk, spread over the worker processes.
+            recognized = [pool.recognize_many(path, clips, _processes()) for path in paths]
+            for position, (name, reference) in enumerate(chunk):
+                _evaluate_file(
+                    evaluation, name, reference, zipped.read(name), clips[position],
+                    [r[position] for r in recognized], paths, tally,
+                )  # fmt: skip
     add_file(
         evaluation.resource_id,
         evaluation.id,
         "EvaluationDetails",
         "evaluation-details.json",
-        json.dumps({"files": details}, indent=1).encode(),
+        json.dumps({"files": tally.details}, indent=1).encode(),
     )
     for index, transcription in enumerate(transcriptions):
-        write_transcription_results(
-            transcription, [(n, s, r, d) for n, s, r, d in outputs[index]], []
-        )
+        write_transcription_results(transcription, tally.outputs[index], [])
     if any(reference is not None for _, reference in items):
         for index in (0, 1):
-            evaluation.props.update(_rates(index + 1, totals[index], token_totals[index]))
-            evaluation.props[f"tokenErrors{index + 1}"] = _token_errors(causes[index])
+            evaluation.props.update(
+                _rates(index + 1, tally.totals[index], tally.token_totals[index])
+            )
+            evaluation.props[f"tokenErrors{index + 1}"] = _token_errors(tally.causes[index])
     _finish(evaluation, "evaluation")
 
 
