@@ -1,5 +1,6 @@
 FROM python:3.11-slim
 RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng sox libsndfile1 \
+    sphinxtrain sphinxbase-utils pocketsphinx \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml ./

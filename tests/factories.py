@@ -27,3 +27,18 @@ def make_member(team: Team, role: str = Role.VIEWER, username: str | None = None
     user = make_user(username)
     Membership.objects.create(team=team, user=user, role=role)
     return user
+
+
+def make_project(team_name: str = "Radiology", api: str = "http://speech.test/speechtotext/v3.2"):
+    """A team, a local resource row and a project row, with no service behind them: for tests
+    of rules and pages over rows."""
+    from portal.models import SpeechResource
+    from projects.models import Project
+
+    team = make_team(team_name)
+    resource = SpeechResource(name="r", kind="local", region="westus", default_team=team)
+    resource.set_key("k" * 32)
+    resource.save()
+    return Project.objects.create(
+        resource=resource, team=team, display_name="P", self_url=f"{api}/projects/1"
+    )

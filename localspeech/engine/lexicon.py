@@ -116,6 +116,21 @@ def base_dictionary() -> dict[str, str]:
     return words
 
 
+@functools.cache
+def frequent_words(count: int) -> frozenset[str]:
+    """The base dictionary's `count` likeliest words by the base language model's unigram
+    probability: a custom model's decoder keeps these and the domain's words, not all 126k,
+    which makes its search several times smaller."""
+    decoder = pocketsphinx.Decoder(loglevel="FATAL")
+    model = decoder.get_lm()
+    scored = []
+    for word in base_dictionary():
+        score = model.prob([word])
+        scored.append((score[0] if isinstance(score, tuple) else score, word))
+    scored.sort(reverse=True)
+    return frozenset(word for _, word in scored[:count])
+
+
 def _g2p2(word: str) -> str | None:
     try:
         import g2p2

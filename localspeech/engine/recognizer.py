@@ -3,7 +3,6 @@ a decoder is not thread-safe, so each has its own lock."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import math
@@ -22,7 +21,6 @@ from localspeech.engine.training import (
     DICT_FILE,
     DISPLAY_FILE,
     LM_FILE,
-    NEW_WORDS_FILE,
 )
 
 FRAME_TICKS = 100_000  # one 10 ms frame in the API's 100-ns ticks
@@ -107,17 +105,12 @@ _MODELS: list[InterpolatedModel] = []
 
 
 def _interpolated_decoder(model_dir: Path, settings: dict) -> pocketsphinx.Decoder:
-    """The base decoder (acoustic model, dictionary, language model) with the custom words added
-    and searching with the base LM interpolated with the custom one."""
-    mllr = settings.get("mllr")
-    decoder = new_decoder(**({"mllr": str(model_dir / mllr)} if mllr else {}))
-    words = model_dir / NEW_WORDS_FILE
-    for line in words.read_text(encoding="utf-8").splitlines() if words.exists() else []:
-        name, _, phones = line.strip().partition(" ")
-        if phones:
-            # A name the base dictionary already has keeps the base entry.
-            with contextlib.suppress(RuntimeError):
-                decoder.add_word(name, phones, False)
+    """The base acoustic model (with the model's MLLR transform, if any) and the model's own
+    dictionary, searching with the base LM interpolated with the custom one."""
+    options = {"dict": str(model_dir / settings["dictionary"])}
+    if settings.get("mllr"):
+        options["mllr"] = str(model_dir / settings["mllr"])
+    decoder = new_decoder(**options)
     model = InterpolatedModel(decoder, model_dir / LM_FILE, settings["customWeight"])
     _MODELS.append(model)
     decoder.add_lm("custom", model.model)
@@ -152,7 +145,7 @@ def decoder_spec(model_dir: Path | None, weight_percent: int | None = None) -> d
     custom = (
         f"ngram_lm_interpolated({weight_percent or DEFAULT_WEIGHT_PERCENT}%,"
         f"%MODELSPATH%{model_dir.parent.name}/{LM_FILE},"
-        f"%MODELSPATH%{model_dir.parent.name}/{NEW_WORDS_FILE})"
+        f"%MODELSPATH%{model_dir.parent.name}/{DICT_FILE})"
         if model_dir is not None
         else "none"
     )

@@ -19,6 +19,7 @@ from localspeech.engine import acoustic
 from localspeech.engine.lexicon import (
     BASE_DICT,
     base_dictionary,
+    frequent_words,
     lexicon_phones,
     pronounce,
     spoken_form_phones,
@@ -37,6 +38,10 @@ DEFAULT_WEIGHT_PERCENT = 30
 # Kept below 1: the base model keeps a sliver of probability, so words outside the domain text
 # stay possible (a zero weight has no logarithm).
 MAX_CUSTOM_WEIGHT = 0.99
+# Words of the base dictionary a custom model's decoder keeps (the likeliest by the base LM), on
+# top of every word of the domain text: chosen with benchmarks/engine_accuracy.py, where 40,000
+# kept general speech at the base model's WER and searched about twice as fast as all 126,000.
+VOCABULARY = 40_000
 
 
 class TrainingError(ValueError):
@@ -124,10 +129,17 @@ def train(
     finally:
         Path(corpus.name).unlink(missing_ok=True)
 
-    _write_dictionaries(out_dir, {w for line in lines for w in line.split()}, entries)
+    _write_dictionaries(
+        out_dir, {w for line in lines for w in line.split()} | frequent_words(VOCABULARY), entries
+    )
     (out_dir / DISPLAY_FILE).write_text(json.dumps(display_forms, indent=1))
     weight = min(MAX_CUSTOM_WEIGHT, (weight_percent or DEFAULT_WEIGHT_PERCENT) / 100)
-    decoder: dict = {"baseLanguageModel": "en-us.lm.bin", "customWeight": weight}
+    decoder: dict = {
+        "baseLanguageModel": "en-us.lm.bin",
+        "customWeight": weight,
+        "dictionary": DICT_FILE,
+        "vocabulary": VOCABULARY,
+    }
     acoustic_report = _adapt_acoustics(data, out_dir)
     if acoustic_report and "utterances" in acoustic_report:
         decoder["mllr"] = acoustic.MLLR_FILE
@@ -163,9 +175,8 @@ def _adapt_acoustics(data: TrainingData, out_dir: Path) -> dict | None:
 
 
 def _write_dictionaries(out_dir: Path, vocabulary: set[str], entries: dict[str, list[str]]) -> None:
-    """The new words alone (a model file to read), and the decoder's dictionary: every word of
-    the language model with all its pronunciations. Words the language model cannot produce are
-    left out: PocketSphinx spends seconds mapping a large dictionary onto a small model."""
+    """The new words alone (a model file to read), and the decoder's dictionary: the given
+    vocabulary with all its pronunciations."""
     base_lines = [
         line
         for line in BASE_DICT.read_text(encoding="utf-8").splitlines()

@@ -11,8 +11,8 @@ from django.utils import timezone
 from lifecycle import services
 from lifecycle.models import ExpiryAlert, PlanState, RetrainPlan, Threshold
 from portal.models import SpeechResource
-from projects.models import Dataset, Project
-from tests.factories import make_team
+from projects.models import Dataset
+from tests.factories import make_project
 from training.models import CustomModel, Evaluation
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +22,7 @@ API = "http://speech.test/speechtotext/v3.2"
 
 @pytest.fixture
 def project():
-    team = make_team("Radiology")
-    resource = SpeechResource(name="r", kind="local", region="westus", default_team=team)
-    resource.set_key("k" * 32)
-    resource.save()
-    return Project.objects.create(
-        resource=resource, team=team, display_name="P", self_url=f"{API}/projects/1"
-    )
+    return make_project()
 
 
 def model(project, name, days_left: float, n: int) -> CustomModel:
