@@ -394,6 +394,16 @@ def _evaluate_file(
     score files and the audio written, and the totals added to."""
     outputs, details, causes = tally.outputs, tally.details, tally.causes
     totals, token_totals = tally.totals, tally.token_totals
+
+    def write_score(n: int, score: dict) -> None:
+        add_file(
+            evaluation.resource_id,
+            evaluation.id,
+            "EvaluationDetails",
+            f"{Path(name).name}.model{n}_score.json",
+            json.dumps(score, indent=1).encode(),
+        )
+
     row = {
         "file": name,
         "reference": reference,
@@ -416,13 +426,7 @@ def _evaluate_file(
                 "display": display,
                 "alignment": None,
             }
-            add_file(
-                evaluation.resource_id,
-                evaluation.id,
-                "EvaluationDetails",
-                f"{Path(name).name}.model{n}_score.json",
-                json.dumps(score, indent=1).encode(),
-            )
+            write_score(n, score)
             continue
         counts = word_errors(reference, recognition.lexical, evaluation.locale)
         tokens = token_errors(reference, display)
@@ -453,13 +457,7 @@ def _evaluate_file(
                 "wordErrorRate",
             )
         }
-        add_file(
-            evaluation.resource_id,
-            evaluation.id,
-            "EvaluationDetails",
-            f"{Path(name).name}.model{n}_score.json",
-            json.dumps(score, indent=1).encode(),
-        )
+        write_score(n, score)
     details.append(row)
     add_file(evaluation.resource_id, evaluation.id, "Audio", Path(name).name, audio)
 

@@ -8,14 +8,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from localspeech.engine.lexicon import base_dictionary
-from portal import sync
-from portal.models import Role
-from projects import services
-from projects.models import Project
-from tests.browser.test_training import _dataset
+from tests.browser.test_training import _dataset, clinic_project
 from tests.conftest import wait_until
-from tests.factories import PASSWORD, make_member, make_team
-from tests.portal.test_resources import register
+from tests.factories import PASSWORD
 from training import services as training
 from training.models import CustomModel
 
@@ -33,16 +28,7 @@ def long_training_text(sentences: int = 60_000) -> bytes:
 def test_the_dashboard_shows_training_finish_without_a_reload(
     live_server, celery_worker, celery_beat, page: Page
 ):
-    team = make_team("Cardiology")
-    user = make_member(team, Role.EDITOR, username="erin")
-    resource = register(live_server, team)
-    created = services.project_create(
-        team=team, resource=resource, display_name="Clinic", locale="en-US"
-    )
-    project = wait_until(
-        lambda: Project.objects.filter(id=created.id, remote_id__isnull=False).first()
-    )
-    sync.resource_sync(resource, full=True)
+    user, project = clinic_project(live_server)
     text = _dataset(project, "Language", "Long notes", long_training_text(), user)
 
     page.goto(f"{live_server.url}/login/")

@@ -32,11 +32,10 @@ def _dataset(project, kind: str, name: str, content: bytes, user) -> Dataset:
     )
 
 
-def test_train_with_mouse_and_keyboard_then_inspect_and_listen(
-    live_server, celery_worker, celery_beat, page: Page
-):
+def clinic_project(live_server, username: str = "erin"):
+    """An editor and a project "Clinic" made on the bundled service, base models synced."""
     team = make_team("Cardiology")
-    user = make_member(team, Role.EDITOR, username="erin")
+    user = make_member(team, Role.EDITOR, username=username)
     resource = register(live_server, team)
     created = services.project_create(
         team=team, resource=resource, display_name="Clinic", locale="en-US"
@@ -45,6 +44,13 @@ def test_train_with_mouse_and_keyboard_then_inspect_and_listen(
         lambda: Project.objects.filter(id=created.id, remote_id__isnull=False).first()
     )
     sync.resource_sync(resource, full=True)
+    return user, project
+
+
+def test_train_with_mouse_and_keyboard_then_inspect_and_listen(
+    live_server, celery_worker, celery_beat, page: Page
+):
+    user, project = clinic_project(live_server)
     _dataset(project, "Language", "Clinic notes", clinic_text(), user)
     _dataset(
         project,
