@@ -42,6 +42,7 @@ MAX_CUSTOM_WEIGHT = 0.99
 # top of every word of the domain text: chosen with benchmarks/engine_accuracy.py, where 40,000
 # kept general speech at the base model's WER and searched about twice as fast as all 126,000.
 VOCABULARY = 40_000
+LARGE_CORPUS_BYTES = 2 * 1024 * 1024
 
 
 class TrainingError(ValueError):
@@ -109,7 +110,12 @@ def train(
     lines = [line for line in lines if line]
 
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as corpus:
-        corpus.write("\n".join(lines) + "\n")
+        for line in lines:
+            corpus.write(line + "\n")
+        corpus_bytes = corpus.tell()
+    # A large corpus drops the trigrams seen once (SRILM's -gt3min 2): counting 10 MB of text
+    # with all of them took 1.6 GB; a small domain corpus keeps every one, they are its point.
+    cutoffs = ["--gt3min", "2"] if corpus_bytes > LARGE_CORPUS_BYTES else []
     effective_order = min(order, max(1, max(len(line.split()) for line in lines)))
     try:
         kn_train.main(
@@ -120,6 +126,7 @@ def train(
                 str(out_dir / LM_FILE),
                 "--ngram-order",
                 str(max(effective_order, 2)),
+                *(cutoffs if effective_order >= 3 else []),
             ]
         )
     except (ZeroDivisionError, ValueError) as exc:
@@ -152,6 +159,7 @@ def train(
         "lexiconEntries": len(data.lexicon) - len(unusable_lexicon),
         "unusableLexiconEntries": unusable_lexicon[:100],
         "order": max(effective_order, 2),
+        "singletonTrigramsDropped": bool(cutoffs) and effective_order >= 3,
         "interpolation": decoder,
     }
     if acoustic_report:
