@@ -54,6 +54,18 @@ class Speech:
         assert response.status_code == 201, response.text
         return response.json()
 
+    def train(self, name: str, project: dict, datasets: list[dict], base: dict | None = None):
+        """Creates a custom model of the project on `base` (the newest base model by default)."""
+        base = base or self.client.get("/models/base").json()["values"][0]
+        body = {
+            "displayName": name,
+            "locale": "en-US",
+            "project": {"self": project["self"]},
+            "baseModel": {"self": base["self"]},
+            "datasets": [{"self": d["self"]} for d in datasets],
+        }
+        return self.client.post("/models", json=body).json()
+
     def upload(
         self, kind: str, name: str, data: bytes, project: dict | None = None, block: int = 1 << 20
     ) -> dict:

@@ -94,17 +94,7 @@ def test_a_trained_model_over_http_lists_what_it_was_built_from(speech):
     project = speech.project()
     text = speech.upload("Language", "Clinic notes", clinic_text(), project)
     audio = speech.upload("Acoustic", "Clinic dictation", clinic_acoustic_zip(), project)
-    base = speech.client.get("/models/base").json()["values"][0]
-    model = speech.client.post(
-        "/models",
-        json={
-            "displayName": "Clinic",
-            "locale": "en-US",
-            "project": {"self": project["self"]},
-            "baseModel": {"self": base["self"]},
-            "datasets": [{"self": text["self"]}, {"self": audio["self"]}],
-        },
-    ).json()
+    model = speech.train("Clinic", project, [text, audio])
     assert speech.wait(model["self"], timeout=120)["status"] == "Succeeded"
     files = speech.client.get(f"{model['self']}/files").json()["values"]
     report_file = next(f for f in files if f["kind"] == "ModelReport")
