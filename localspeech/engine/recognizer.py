@@ -25,10 +25,11 @@ from localspeech.engine.training import (
 
 FRAME_TICKS = 100_000  # one 10 ms frame in the API's 100-ns ticks
 # Search settings of every decoder (PocketSphinx terms), chosen with benchmarks/engine_accuracy.py
-# and benchmarks/engine_speed.py; the accuracy figures are measured with these. At most 10,000
-# active HMMs a frame (PocketSphinx allows 30,000) was as accurate on the benchmark and faster;
-# narrower beams, no second pass, or 2 Gaussians instead of 4 each cost accuracy.
-DECODER_OPTIONS: dict = {"maxhmmpf": 10_000}
+# and benchmarks/engine_speed.py; the accuracy figures are measured with these. At most 5,000
+# active HMMs and 10 word exits a frame (PocketSphinx: 30,000 and no limit) cost 0.005 WER on the
+# benchmark's domain set, nothing on general speech, and decoded about 1.5x faster; narrower
+# beams, no second pass, or 2 Gaussians instead of 4 each cost several WER points.
+DECODER_OPTIONS: dict = {"maxhmmpf": 5_000, "maxwpf": 10}
 
 
 def new_decoder(**options) -> pocketsphinx.Decoder:
