@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 import pocketsphinx
 
-from localspeech.engine.lexicon import BASE_DICT
 from speechformats.text import normalize_for_scoring
 
 MLLR_FILE = "mllr_matrix"
@@ -109,23 +108,17 @@ def _write_mixture_weights(sendump: Path, target: Path) -> None:
         out.write(weights.tobytes())
 
 
-def adapt(
-    items: Iterable[tuple[Callable[[], bytes], str]], model_dir: Path, new_words: Path | None = None
-) -> dict:
-    """Estimates an MLLR transform from (read 16 kHz mono 16-bit WAV, transcript) pairs and
-    writes it into model_dir. Utterances with words the dictionary lacks are left out. The audio
-    is read one file at a time onto disk, never all into memory."""
+def adapt(items: Iterable[tuple[Callable[[], bytes], str]], dictionary: Path) -> dict:
+    """Estimates an MLLR transform from (read 16 kHz mono 16-bit WAV, transcript) pairs with the
+    model's dictionary and writes it beside it. Utterances with words the dictionary lacks are
+    left out. The audio is read one file at a time onto disk, never all into memory."""
     reason = unavailable_reason()
     if reason:
         raise AdaptationError(reason)
     work = Path(tempfile.mkdtemp(prefix="mllr-"))
     try:
-        dictionary = work / "adapt.dict"
-        text = BASE_DICT.read_text(encoding="utf-8")
-        if new_words is not None and new_words.exists():
-            text += "\n" + new_words.read_text(encoding="utf-8")
-        dictionary.write_text(text, encoding="utf-8")
-        known = {re.sub(r"\(\d+\)$", "", line.partition(" ")[0]) for line in text.splitlines()}
+        with dictionary.open(encoding="utf-8") as lines:
+            known = {re.sub(r"\(\d+\)$", "", line.partition(" ")[0]) for line in lines}
         ids, transcripts, skipped, seconds = [], [], [], 0.0
         for index, (read_audio, transcript) in enumerate(items):
             words = normalize_for_scoring(transcript).split()
@@ -152,13 +145,13 @@ def adapt(
         _run(_tool("bw"), "-hmmdir", str(HMM), "-moddeffn", "mdef.txt",
              "-mixwfn", "mixture_weights", "-ts2cbfn", ".ptm.", "-feat", "1s_c_d_dd",
              "-svspec", "0-12/13-25/26-38", "-cmn", "batch", "-agc", "none",
-             "-dictfn", "adapt.dict", "-fdictfn", str(HMM / "noisedict"),
+             "-dictfn", str(dictionary), "-fdictfn", str(HMM / "noisedict"),
              "-ctlfn", "adapt.fileids", "-lsnfn", "adapt.transcription",
              "-cepdir", ".", "-accumdir", ".", cwd=work)  # fmt: skip
         _run(_tool("mllr_solve"), "-meanfn", str(HMM / "means"), "-varfn",
              str(HMM / "variances"), "-outmllrfn", MLLR_FILE, "-accumdir", ".",
              cwd=work)  # fmt: skip
-        shutil.copy(work / MLLR_FILE, model_dir / MLLR_FILE)
+        shutil.copy(work / MLLR_FILE, dictionary.parent / MLLR_FILE)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {"utterances": len(ids), "seconds": round(seconds, 1), "skipped": skipped[:20]}

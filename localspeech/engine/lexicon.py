@@ -123,11 +123,7 @@ def frequent_words(count: int) -> frozenset[str]:
     which makes its search several times smaller."""
     decoder = pocketsphinx.Decoder(loglevel="FATAL")
     model = decoder.get_lm()
-    scored = []
-    for word in base_dictionary():
-        score = model.prob([word])
-        scored.append((score[0] if isinstance(score, tuple) else score, word))
-    scored.sort(reverse=True)
+    scored = sorted(((model.prob([word]), word) for word in base_dictionary()), reverse=True)
     return frozenset(word for _, word in scored[:count])
 
 

@@ -100,9 +100,9 @@ def train(
             entries.setdefault(token, []).insert(0, phones)
     unusable_lexicon = []
     for word, phones in data.lexicon:
-        mapped = lexicon_phones(phones)
-        if mapped and _token(word):
-            entries.setdefault(_token(word), []).insert(0, mapped)
+        mapped, token = lexicon_phones(phones), _token(word)
+        if mapped and token:
+            entries.setdefault(token, []).insert(0, mapped)
         else:
             unusable_lexicon.append(f"{word}/{phones}")
     unpronounceable = [w for w in vocabulary if w not in known and w not in entries]
@@ -113,10 +113,12 @@ def train(
         for line in lines:
             corpus.write(line + "\n")
         corpus_bytes = corpus.tell()
+    effective_order = min(order, max(1, max(len(line.split()) for line in lines)))
     # A large corpus drops the trigrams seen once (SRILM's -gt3min 2): counting 10 MB of text
     # with all of them took 1.6 GB; a small domain corpus keeps every one, they are its point.
-    cutoffs = ["--gt3min", "2"] if corpus_bytes > LARGE_CORPUS_BYTES else []
-    effective_order = min(order, max(1, max(len(line.split()) for line in lines)))
+    cutoffs = (
+        ["--gt3min", "2"] if corpus_bytes > LARGE_CORPUS_BYTES and effective_order >= 3 else []
+    )
     try:
         kn_train.main(
             [
@@ -126,7 +128,7 @@ def train(
                 str(out_dir / LM_FILE),
                 "--ngram-order",
                 str(max(effective_order, 2)),
-                *(cutoffs if effective_order >= 3 else []),
+                *cutoffs,
             ]
         )
     except (ZeroDivisionError, ValueError) as exc:
@@ -159,7 +161,7 @@ def train(
         "lexiconEntries": len(data.lexicon) - len(unusable_lexicon),
         "unusableLexiconEntries": unusable_lexicon[:100],
         "order": max(effective_order, 2),
-        "singletonTrigramsDropped": bool(cutoffs) and effective_order >= 3,
+        "singletonTrigramsDropped": bool(cutoffs),
         "interpolation": decoder,
     }
     if acoustic_report:
@@ -177,7 +179,7 @@ def _adapt_acoustics(data: TrainingData, out_dir: Path) -> dict | None:
     if reason:
         return {"skipped": reason}
     try:
-        return acoustic.adapt(data.audio, out_dir, out_dir / NEW_WORDS_FILE)
+        return acoustic.adapt(data.audio, out_dir / DICT_FILE)
     except acoustic.AdaptationError as exc:
         return {"skipped": f"acoustic adaptation failed: {exc}"}
 
