@@ -7,7 +7,6 @@ and 7 days and on expiry, once per team, model and threshold, and emailed to the
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -22,8 +21,6 @@ from portal import audit
 from portal.models import AuditAction, ResourceKind, SpeechResource
 from projects.models import Dataset
 from training.models import BaseModel, CustomModel, Evaluation
-
-log = logging.getLogger(__name__)
 
 # A retrained model may swap in when its WER is at most this much above the current model's.
 SWAP_TOLERANCE = 0.005
@@ -53,13 +50,20 @@ def threshold_for(expires_at: datetime, now: datetime) -> Threshold | None:
     return None
 
 
+def threshold_now(expires_at: datetime | None, resource: SpeechResource) -> Threshold | None:
+    """The threshold a model expiring then has reached, by its resource's clock."""
+    return None if expires_at is None else threshold_for(expires_at, resource_now(resource))
+
+
 def days_left(expires_at: datetime | None, resource: SpeechResource) -> int | None:
     if expires_at is None:
         return None
     return (expires_at - resource_now(resource)).days
 
 
-def _horizon() -> datetime:
+def expiry_horizon() -> datetime:
+    """Nothing expiring after this can have reached a threshold on any resource's clock: a
+    database filter before the exact check."""
     return timezone.now() + timedelta(days=30 + max(0, settings.LOCALSPEECH_CLOCK_OFFSET_DAYS))
 
 
@@ -78,7 +82,7 @@ def alerts_scan() -> list[ExpiryAlert]:
     Only the most severe threshold a model has reached is raised: a model found at 5 days gets
     the 7-day alert, not a late 30-day one as well."""
     raised: list[ExpiryAlert] = []
-    horizon = _horizon()
+    horizon = expiry_horizon()
     models = list(
         CustomModel.objects.filter(
             status="Succeeded",
@@ -131,7 +135,7 @@ def alerts_scan() -> list[ExpiryAlert]:
 
 
 def _raise(*, team, resource, expires_at, model_url, **fields) -> ExpiryAlert | None:
-    threshold = threshold_for(expires_at, resource_now(resource))
+    threshold = threshold_now(expires_at, resource)
     if threshold is None:
         return None
     alert, created = ExpiryAlert.objects.get_or_create(

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from deployments.models import CopyOperation, CopyState, Endpoint
 from lifecycle.models import PlanState, RetrainPlan
-from lifecycle.services import days_left, resource_now
+from lifecycle.services import days_left, expiry_horizon, threshold_now
 from portal.mirror import IN_FLIGHT
 from projects.models import Dataset, DatasetUpload, UploadState
 from training.models import BaseModel, CustomModel, Evaluation
@@ -21,9 +21,13 @@ ROWS = 10
 FAILURE_DAYS = 14
 
 
+def _in_flight(teams) -> dict:
+    return {"status__in": IN_FLIGHT, "project__team__in": teams, **LIVE}
+
+
 def busy(teams) -> bool:
     """Anything in flight for these teams: while so, panels keep polling."""
-    in_flight = {"status__in": IN_FLIGHT, "project__team__in": teams, **LIVE}
+    in_flight = _in_flight(teams)
     return (
         CustomModel.objects.filter(**in_flight).exists()
         or Evaluation.objects.filter(**in_flight).exists()
@@ -50,7 +54,7 @@ def models_panel(teams) -> dict:
 
 
 def work_panel(teams) -> dict:
-    in_flight = {"status__in": IN_FLIGHT, "project__team__in": teams, **LIVE}
+    in_flight = _in_flight(teams)
     now = timezone.now()
     rows = []
     for label, model in (
@@ -152,17 +156,17 @@ def failures_panel(teams) -> dict:
 def expiring_panel(teams) -> dict:
     """Custom models whose transcription date is within 30 days (as their resource counts
     days), with the endpoints that would fall back and any retrain under way."""
-    from django.conf import settings
-
-    horizon = timezone.now() + timedelta(days=30 + max(0, settings.LOCALSPEECH_CLOCK_OFFSET_DAYS))
     models = [
         m
         for m in CustomModel.objects.filter(
-            project__team__in=teams, status="Succeeded", transcription_until__lt=horizon, **LIVE
+            project__team__in=teams,
+            status="Succeeded",
+            transcription_until__lt=expiry_horizon(),
+            **LIVE,
         )
         .select_related("project", "resource")
         .order_by("transcription_until")[: ROWS * 5]
-        if m.transcription_until - resource_now(m.resource) <= timedelta(days=30)
+        if threshold_now(m.transcription_until, m.resource) is not None
     ][:ROWS]
     urls = [m.self_url for m in models]
     serving: dict[str, list[str]] = {}

@@ -43,23 +43,14 @@ class CustomModel(RemoteMirror):
 
     @property
     def expiry(self) -> str:
-        """ "expired", "soon" (within 30 days) or "" — by the resource's clock."""
-        from lifecycle.services import days_left
+        """ "expired", "soon" (within 30 days) or "", by the resource's clock."""
+        from lifecycle.models import Threshold
+        from lifecycle.services import threshold_now
 
-        days = days_left(self.transcription_until, self.resource)
-        if days is None or days > 30:
+        threshold = threshold_now(self.transcription_until, self.resource)
+        if threshold is None:
             return ""
-        return "expired" if self.transcription_until <= self.resource_now else "soon"
-
-    @property
-    def resource_now(self):
-        from lifecycle.services import resource_now
-
-        return resource_now(self.resource)
-
-    @property
-    def expires_soon(self) -> bool:
-        return bool(self.expiry)
+        return "expired" if threshold == Threshold.EXPIRED else "soon"
 
     def apply_remote(self, body: dict) -> None:
         super().apply_remote(body)
