@@ -10,6 +10,7 @@ regular-expression wildcards are not supported. No library does pattern-based IT
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -89,11 +90,15 @@ class OutputRules:
         return cls(data.get("itn", []), [tuple(p) for p in data.get("rewrite", [])],
                    data.get("profanity", []))  # fmt: skip
 
+    @functools.cached_property
+    def _itn_patterns(self) -> list[ItnPattern]:
+        return [ItnPattern(pattern) for pattern in self.itn]
+
     def apply(self, display: str) -> str:
         """The default display form with the custom rules applied."""
         text = display
-        for pattern in self.itn:
-            text = ItnPattern(pattern).apply(text)
+        for pattern in self._itn_patterns:
+            text = pattern.apply(text)
         for old, new in sorted(self.rewrite, key=lambda pair: -len(pair[0])):
             text = re.sub(rf"(?i)(?<!\w){re.escape(old)}(?!\w)", new, text)
         for word in sorted(self.profanity, key=len, reverse=True):

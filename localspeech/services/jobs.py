@@ -187,11 +187,11 @@ def model_dir(model: Entity) -> Path:
     return entity_dir(model.resource_id, model.id) / "artifacts"
 
 
-def _training_data(model: Entity) -> TrainingData:
+def _training_data(model: Entity, datasets: list[Entity]) -> TrainingData:
     data = TrainingData()
     if model.doc.get("text"):
         data.sentences += [line for line in model.doc["text"].splitlines() if line.strip()]
-    for dataset in Entity.objects.filter(id__in=model.doc.get("datasets", []), kind=Kind.DATASET):
+    for dataset in datasets:
         items = accepted_items(dataset)
         if dataset.dataset_kind == "Language":
             data.sentences += items
@@ -260,17 +260,14 @@ def model_train(model_id: str) -> None:
     model = _start(model_id, Kind.MODEL)
     if model is None:
         return
-    data = _training_data(model)
+    datasets = list(Entity.objects.filter(id__in=model.doc.get("datasets", []), kind=Kind.DATASET))
+    data = _training_data(model, datasets)
     target = model_dir(model)
-    built_from = [
-        {"name": d.display_name, "kind": d.dataset_kind}
-        for d in Entity.objects.filter(id__in=model.doc.get("datasets", []), kind=Kind.DATASET)
-    ]
     try:
         report = train(data, target, weight_percent=model.props.get("customModelWeightPercent"))
     except TrainingError as exc:
         return _fail(model, "InvalidModel", str(exc))
-    report["builtFrom"] = built_from
+    report["builtFrom"] = [{"name": d.display_name, "kind": d.dataset_kind} for d in datasets]
     add_file(
         model.resource_id,
         model.id,
@@ -311,9 +308,16 @@ FORMATTING_FILE = "display-rules.json"
 
 
 def output_rules(model_path: Path | None) -> OutputRules:
-    """The model's OutputFormatting rules (none for a base model)."""
+    """The model's OutputFormatting rules (none for a base model), read once per process and
+    model, as its decoder is: every recognition's display text goes through them."""
     if model_path is None:
         return OutputRules()
+    rules = model_path / FORMATTING_FILE
+    return _output_rules(model_path, rules.stat().st_mtime if rules.exists() else 0.0)
+
+
+@functools.lru_cache(maxsize=16)
+def _output_rules(model_path: Path, stamp: float) -> OutputRules:
     path, older = model_path / FORMATTING_FILE, model_path / "rewrites.json"
     if path.exists():
         return OutputRules.from_json(json.loads(path.read_text()))
