@@ -48,7 +48,7 @@ def recognize_many(
     """Every clip recognized with the model, in order, on `processes` processes (default: one
     per core; 1 runs here, in this process)."""
     processes = processes or default_processes()
-    if processes == 1 or len(clips) < 2:
-        return [_recognize(str(model_dir) if model_dir else None, clip) for clip in clips]
     directory = str(model_dir) if model_dir else None
+    if processes == 1 or len(clips) < 2:
+        return [_recognize(directory, clip) for clip in clips]
     return list(_pool(processes).map(_recognize, [directory] * len(clips), clips))

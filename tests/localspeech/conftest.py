@@ -54,17 +54,21 @@ class Speech:
         assert response.status_code == 201, response.text
         return response.json()
 
-    def train(self, name: str, project: dict, datasets: list[dict], base: dict | None = None):
-        """Creates a custom model of the project on `base` (the newest base model by default)."""
-        base = base or self.client.get("/models/base").json()["values"][0]
-        body = {
+    def create_model(
+        self, name: str, datasets: list[dict], project: dict | None = None, base: dict | None = None
+    ) -> httpx.Response:
+        """POST /models: a custom model from the datasets, on `base` (the service's newest base
+        model when None), in the project if one is given."""
+        body: dict = {
             "displayName": name,
             "locale": "en-US",
-            "project": {"self": project["self"]},
-            "baseModel": {"self": base["self"]},
             "datasets": [{"self": d["self"]} for d in datasets],
         }
-        return self.client.post("/models", json=body).json()
+        if project:
+            body["project"] = {"self": project["self"]}
+        if base:
+            body["baseModel"] = {"self": base["self"]}
+        return self.client.post("/models", json=body)
 
     def upload(
         self, kind: str, name: str, data: bytes, project: dict | None = None, block: int = 1 << 20

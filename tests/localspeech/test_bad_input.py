@@ -164,17 +164,7 @@ def test_a_kind_the_base_model_cannot_adapt_with_is_refused(speech):
     assert markdown["status"] == "Succeeded"
     older = speech.client.get("/models/base").json()["values"][1]
     assert "LanguageMarkdown" not in older["properties"]["features"]["supportsAdaptationsWith"]
-    body = _error(
-        speech.client.post(
-            "/models",
-            json={
-                "displayName": "x",
-                "locale": "en-US",
-                "baseModel": {"self": older["self"]},
-                "datasets": [{"self": markdown["self"]}],
-            },
-        )
-    )
+    body = _error(speech.create_model("x", [markdown], base=older))
     assert body["innerError"]["code"] == "InvalidAdaptationMapping"
     assert "cannot adapt with LanguageMarkdown data" in body["message"]
 
@@ -187,17 +177,7 @@ def test_a_base_model_past_its_adaptation_date_is_refused(speech):
         for m in speech.client.get("/models/base").json()["values"]
         if m["properties"]["deprecationDates"]["adaptationDateTime"] < now
     )
-    body = _error(
-        speech.client.post(
-            "/models",
-            json={
-                "displayName": "x",
-                "locale": "en-US",
-                "baseModel": {"self": expired["self"]},
-                "datasets": [{"self": text["self"]}],
-            },
-        )
-    )
+    body = _error(speech.create_model("x", [text], base=expired))
     assert body["innerError"]["code"] == "ModelDeprecated"
     assert "can no longer be used for training" in body["message"]
 

@@ -21,10 +21,7 @@ WAV = (
 
 def _train(speech, name: str = "Clinic", project: dict | None = None) -> dict:
     text = speech.upload("Language", "Clinic notes", clinic_text(), project)
-    body = {"displayName": name, "locale": "en-US", "datasets": [{"self": text["self"]}]}
-    if project:
-        body["project"] = {"self": project["self"]}
-    model = speech.client.post("/models", json=body).json()
+    model = speech.create_model(name, [text], project).json()
     return speech.wait(model["self"])
 
 

@@ -94,7 +94,7 @@ def test_a_trained_model_over_http_lists_what_it_was_built_from(speech):
     project = speech.project()
     text = speech.upload("Language", "Clinic notes", clinic_text(), project)
     audio = speech.upload("Acoustic", "Clinic dictation", clinic_acoustic_zip(), project)
-    model = speech.train("Clinic", project, [text, audio])
+    model = speech.create_model("Clinic", [text, audio], project).json()
     assert speech.wait(model["self"], timeout=120)["status"] == "Succeeded"
     files = speech.client.get(f"{model['self']}/files").json()["values"]
     report_file = next(f for f in files if f["kind"] == "ModelReport")

@@ -39,7 +39,7 @@ def test_a_model_trained_on_related_text_beats_the_base_model(speech):
     assert tests["properties"]["acceptedLineCount"] == 10
 
     base = speech.client.get("/models/base").json()["values"][0]
-    model = speech.train("Clinic", project, [text], base)
+    model = speech.create_model("Clinic", [text], project, base).json()
     assert speech.wait(model["self"])["status"] == "Succeeded"
 
     evaluation = speech.client.post(
