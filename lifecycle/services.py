@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from deployments.models import Endpoint
@@ -20,7 +19,8 @@ from lifecycle.models import ExpiryAlert, PlanState, RetrainPlan, Threshold
 from portal import audit
 from portal.models import AuditAction, ResourceKind, SpeechResource
 from projects.models import Dataset
-from training.models import BaseModel, CustomModel, Evaluation
+from training.models import BaseModel, CustomModel
+from training.selectors import evaluations_of
 
 # A retrained model may swap in when its WER is at most this much above the current model's.
 SWAP_TOLERANCE = 0.005
@@ -258,12 +258,7 @@ def _after_training(plan: RetrainPlan) -> None:
         return
     if new.status != "Succeeded":
         return
-    tested = Evaluation.objects.filter(
-        Q(model1_url=current.self_url) | Q(model2_url=current.self_url),
-        project=current.project,
-        status="Succeeded",
-        deleted_remotely_at__isnull=True,
-    )
+    tested = evaluations_of(current).filter(status="Succeeded", deleted_remotely_at__isnull=True)
     dataset_urls = set(tested.values_list("dataset_url", flat=True))
     datasets = Dataset.objects.filter(
         project=current.project, self_url__in=dataset_urls, deleted_remotely_at__isnull=True

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from django.db.models import Q
+
 from projects.models import Dataset
 from training.models import BaseModel, CustomModel, Evaluation
 
 CHART_WIDTH, CHART_HEIGHT, PAD = 640, 220, 36
+
+
+def evaluations_of(model: CustomModel):
+    """The tests of the model's project that test it, as either of their two models."""
+    return Evaluation.objects.filter(
+        Q(model1_url=model.self_url) | Q(model2_url=model.self_url), project=model.project
+    )
 
 
 def comparison(project) -> dict:

@@ -19,7 +19,7 @@ from projects.models import Dataset
 from training import services
 from training.forms import DetailsForm, EvaluationForm
 from training.models import BaseModel, CustomModel, Evaluation, TrainingDraft
-from training.selectors import model_names
+from training.selectors import evaluations_of, model_names
 from training.services import TrainingRefused
 
 STEPS = [
@@ -180,8 +180,7 @@ def model_detail(request: HttpRequest, project_id: int, model_id: int) -> HttpRe
         "model": model,
         "base": base,
         "draft": draft,
-        "evaluations": Evaluation.objects.filter(project=project).filter(model2_url=model.self_url)
-        | Evaluation.objects.filter(project=project, model1_url=model.self_url),
+        "evaluations": evaluations_of(model),
     }
     template = "training/model_detail.html#status" if request.htmx else "training/model_detail.html"
     response = render(request, template, context)
